@@ -1,0 +1,38 @@
+# LBOS appliance firmware. `make demo` and `make test` set up everything they
+# need on Debian 12 (apt packages, npm ci) and are safe to run again.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help deps build test test-unit test-integration demo bench clean lint-units
+
+help:
+	@echo "make demo    - build and start a simulated pair of appliances (Ctrl-C stops and cleans)"
+	@echo "make test    - unit and integration tests; closing line 'N passed, N failed, N skipped'"
+	@echo "make bench   - benchmarks -> bench/results/*.json and BENCHMARKS.md (BENCH=name to pick)"
+	@echo "make build   - compile TypeScript to dist/"
+	@echo "make clean   - remove dist/ and leftovers of crashed simulations"
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@node_modules/.bin/tsc -p tsconfig.json
+
+test: build
+	@scripts/run-tests.sh
+
+test-unit: build
+	@node_modules/.bin/ava --config ava.unit.config.mjs
+
+test-integration: build
+	@node_modules/.bin/ava --config ava.integration.config.mjs
+
+demo: build
+	@node dist/scripts/demo.js
+
+bench: build
+	@node dist/bench/run.js $(BENCH)
+
+clean:
+	-@[ -f dist/scripts/sim/clean.js ] && node dist/scripts/sim/clean.js
+	rm -rf dist

@@ -1,0 +1,64 @@
+/** Small, synchronous-or-async command helpers for the simulation kit and tests. */
+import { execFile, execFileSync, type ExecFileSyncOptions } from 'node:child_process';
+import { AppError } from '../../services/runtime/errors';
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+}
+
+/** Run a command; reject with COMMAND_FAILED carrying its stderr. */
+export function run(cmd: string, args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(cmd, args, { timeout: opts.timeoutMs ?? 30_000, env: opts.env ?? process.env, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      if (err) {
+        reject(new AppError('COMMAND_FAILED', `${cmd} ${args.join(' ')}: ${stderr.trim() || err.message}`, { stdout, stderr }));
+      } else {
+        resolve({ stdout, stderr });
+      }
+    });
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
+  });
+}
+
+/** Synchronous run for setup/teardown paths that must also work in exit handlers. */
+export function runSync(cmd: string, args: string[], opts: ExecFileSyncOptions = {}): string {
+  try {
+    return execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000, ...opts }).toString();
+  } catch (err) {
+    const e = err as { stderr?: Buffer; message: string };
+    throw new AppError('COMMAND_FAILED', `${cmd} ${args.join(' ')}: ${e.stderr?.toString().trim() || e.message}`);
+  }
+}
+
+/** Like runSync but never throws: teardown keeps going past a failed step. */
+export function tryRunSync(cmd: string, args: string[]): boolean {
+  try {
+    runSync(cmd, args);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Poll `check` until it returns a value (not undefined/false) or the time is up. */
+export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, everyMs = 20): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new AppError('TIMEOUT', `timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
