@@ -1,0 +1,126 @@
+/**
+ * Loader for /etc/ha.d/authkeys (Heartbeat format):
+ *
+ *   auth 2
+ *   1 md5 an old secret
+ *   2 sha256 the current secret
+ *
+ * `auth N` selects the key used to sign and check adverts. sha256 is our
+ * extension (HMAC-SHA-256); sha1 and md5 are accepted for migration with a
+ * warning; crc is refused because it authenticates nothing. The secret is
+ * the rest of the line, spaces and `#` included, so only whole-line
+ * comments are recognised. Like Heartbeat we refuse a file that group or
+ * others can read, or that root does not own (checkAuthkeysMode).
+ */
+import type { ConfigProblem } from '../../runtime/config/problems';
+import { ProblemList } from '../../runtime/config/problems';
+import { parseIntInRange } from '../../runtime/config/values';
+import { AppError } from '../../runtime/errors';
+
+export type AuthMethod = 'sha256' | 'sha1' | 'md5';
+
+/** The selected key. */
+export interface Authkeys {
+  /** The `auth N` index. */
+  index: number;
+  method: AuthMethod;
+  key: Buffer;
+}
+
+/** A successful load and what it warned about. */
+export interface AuthkeysResult {
+  config: Authkeys;
+  warnings: ConfigProblem[];
+}
+
+const METHODS = ['sha256', 'sha1', 'md5', 'crc'] as const;
+type AnyMethod = (typeof METHODS)[number];
+const MAX_INDEX = 15;
+/** Below this a secret is guessable offline from one captured advert. */
+const MIN_KEY_BYTES = 16;
+
+interface KeyLine {
+  index: number;
+  method: AnyMethod;
+  key: string;
+  line: number;
+}
+
+interface Walk {
+  file: string;
+  problems: ProblemList;
+  warnings: ConfigProblem[];
+  keys: KeyLine[];
+  auth?: { index: number; line: number };
+}
+
+/** Parses authkeys; throws ConfigError listing every problem. */
+export function parseAuthkeys(text: string, file: string): AuthkeysResult {
+  const w: Walk = { file, problems: new ProblemList(), warnings: [], keys: [] };
+  text.split(/\r?\n/).forEach((raw, i) => parseLine(raw.trim(), i + 1, w));
+  const selected = select(w);
+  w.problems.throwIfAny();
+  if (selected === undefined) throw new AppError('HBD_INTERNAL', 'authkeys: no key selected but no problem recorded');
+  return { config: selected, warnings: w.warnings };
+}
+
+function parseLine(text: string, line: number, w: Walk): void {
+  if (text === '' || text.startsWith('#')) return;
+  const m = /^(\S+)(?:\s+(\S+))?(?:\s+(.*))?$/.exec(text);
+  const [first = '', second = '', rest = ''] = [m?.[1], m?.[2], m?.[3]];
+  const err = (key: string, message: string) => w.problems.add({ file: w.file, line, key, message });
+  if (first === 'auth') {
+    if (rest !== '') return err('auth', `too many arguments: ${rest} (usage: auth N)`);
+    const index = parseIntInRange(second, 1, MAX_INDEX);
+    if (!index.ok) return err('auth', second === '' ? 'missing key index (usage: auth N)' : index.message);
+    if (w.auth !== undefined) return err('auth', `given twice (lines ${w.auth.line} and ${line}); keep one`);
+    w.auth = { index: index.value, line };
+    return;
+  }
+  const index = parseIntInRange(first, 1, MAX_INDEX);
+  if (!index.ok) return err(first, 'expected `auth N` or `N METHOD SECRET`');
+  const method = second.toLowerCase();
+  if (!(METHODS as readonly string[]).includes(method)) {
+    return err(first, second === '' ? 'missing method (sha256, sha1 or md5)' : `unknown method "${second}" (sha256, sha1 or md5)`);
+  }
+  const dup = w.keys.find((k) => k.index === index.value);
+  if (dup !== undefined) return err(first, `key ${index.value} defined twice (lines ${dup.line} and ${line})`);
+  if (method !== 'crc' && rest.trim() === '') return err(first, `empty key for ${method}`);
+  w.keys.push({ index: index.value, method: method as AnyMethod, key: rest.trim(), line });
+}
+
+/** Applies `auth N` to the key lines. */
+function select(w: Walk): Authkeys | undefined {
+  if (w.auth === undefined) {
+    w.problems.add({ file: w.file, key: 'auth', message: 'missing `auth N` line selecting the key' });
+    return undefined;
+  }
+  const { index, line } = w.auth;
+  const k = w.keys.find((x) => x.index === index);
+  if (k === undefined) {
+    w.problems.add({ file: w.file, line, key: 'auth', message: `selects key ${index}, which is not defined` });
+    return undefined;
+  }
+  const at = { file: w.file, line: k.line, key: String(k.index) };
+  if (k.method === 'crc') {
+    w.problems.add({ ...at, message: 'crc gives no authentication; use sha256' });
+    return undefined;
+  }
+  if (k.method !== 'sha256') w.warnings.push({ ...at, message: `${k.method} is weak; accepted for Heartbeat compatibility, prefer sha256` });
+  const key = Buffer.from(k.key, 'utf8');
+  if (key.length < MIN_KEY_BYTES) w.warnings.push({ ...at, message: `key is short (${key.length} bytes); use at least ${MIN_KEY_BYTES}` });
+  return { index, method: k.method, key };
+}
+
+/**
+ * Heartbeat refuses to start when authkeys is readable by group/others or
+ * not owned by root; so do we. Returns the problem, or undefined when fine.
+ */
+export function checkAuthkeysMode(mode: number, uid: number, file: string): ConfigProblem | undefined {
+  const perms = (mode & 0o777).toString(8).padStart(3, '0');
+  if ((mode & 0o077) !== 0) {
+    return { file, message: `mode ${perms} lets group/others read the key; chmod 600 ${file}` };
+  }
+  if (uid !== 0) return { file, message: `owned by uid ${uid}, not root; chown root ${file}` };
+  return undefined;
+}
