@@ -26,9 +26,12 @@ export function busNamesOf(service: string): BusNames {
   return { name: `${BUS_PREFIX}.${cap}`, path: `/com/lbos/${cap}`, iface: `${BUS_PREFIX}.${cap}1` };
 }
 
-/** The configured system bus; fails with BUS_UNAVAILABLE if nobody answers. */
-export async function connectSystemBus(): Promise<MessageBus> {
-  const bus = dbus.systemBus();
+/**
+ * The configured system bus (or `address`, for tools that watch several
+ * simulated units); fails with BUS_UNAVAILABLE if nobody answers.
+ */
+export async function connectSystemBus(address = busAddress()): Promise<MessageBus> {
+  const bus = dbus.sessionBus({ busAddress: nodeSocketAddress(address) });
   try {
     await new Promise<void>((resolve, reject) => {
       bus.once('connect', () => resolve());
@@ -36,10 +39,24 @@ export async function connectSystemBus(): Promise<MessageBus> {
     });
   } catch (err) {
     bus.disconnect();
-    throw new AppError('BUS_UNAVAILABLE', `cannot connect to D-Bus at ${busAddress()}: ${errorMessage(err)}`, {}, { cause: err });
+    throw new AppError('BUS_UNAVAILABLE', `cannot connect to D-Bus at ${address}: ${errorMessage(err)}`, {}, { cause: err });
   }
   bus.on('error', () => undefined); // later errors surface as failed calls
   return bus;
+}
+
+/**
+ * dbus-next opens `unix:path=` addresses with the optional `usocket` addon,
+ * whose socket lacks FD_CLOEXEC: every child (arping, ping, scripts) then
+ * inherits the bus connection, and after a crash the child keeps our bus
+ * name alive, so the restarted service finds it "already owned". dbus-next's
+ * own `unix:socket=` form uses Node's net module (close-on-exec) instead.
+ */
+export function nodeSocketAddress(address: string): string {
+  return address
+    .split(';')
+    .map((a) => a.replace(/^unix:path=([^,]+)$/, 'unix:socket=$1'))
+    .join(';');
 }
 
 export function busAddress(): string {
