@@ -118,6 +118,12 @@ export class SimPair {
       this.sysctl(ns, 'net.ipv6.conf.all.accept_dad', '0');
       this.sysctl(ns, 'net.ipv6.conf.default.accept_dad', '0');
     }
+    // As rootfs/overlay/etc/sysctl.d/60-lbos.conf sets on the appliance.
+    for (const u of this.units) {
+      this.sysctl(u.ns, 'net.ipv6.conf.all.ndisc_notify', '1');
+      this.sysctl(u.ns, 'net.ipv6.conf.default.ndisc_notify', '1');
+      this.sysctl(u.ns, 'net.ipv4.ip_nonlocal_bind', '1');
+    }
     ip('-n', this.lanNs, 'link', 'add', 'br0', 'type', 'bridge');
     ip('-n', this.lanNs, 'addr', 'add', `${PING_NODE}/${LAN_PREFIX}`, 'dev', 'br0');
     ip('-n', this.lanNs, 'addr', 'add', 'fd00:5b::fe/64', 'dev', 'br0', 'nodad');
