@@ -1,0 +1,109 @@
+/**
+ * Floating IPs with iproute2, announced with a gratuitous ARP (arping -U) for
+ * IPv4. For IPv6 the kernel sends the unsolicited neighbour advertisement
+ * itself when net.ipv6.conf.*.ndisc_notify=1 (set by rootfs/ sysctl.d).
+ */
+import { execFile, spawn } from 'node:child_process';
+import { AppError } from '../../runtime/errors';
+
+/** A floating IP with its interface resolved. */
+export interface Vip {
+  address: string;
+  prefix: number;
+  family: 4 | 6;
+  iface: string;
+}
+
+export interface GarpSettings {
+  repeat: number;
+  delayMs: number;
+}
+
+export const vipLabel = (v: Vip): string => `${v.address}/${v.prefix} on ${v.iface}`;
+
+function ip(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('ip', args, { timeout: 10_000 }, (err, stdout, stderr) => {
+      if (err) reject(new AppError('IP_COMMAND_FAILED', `ip ${args.join(' ')}: ${stderr.trim() || err.message}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+export async function addVip(v: Vip): Promise<void> {
+  const extra = v.family === 6 ? ['nodad'] : [];
+  await ip([`-${v.family}`, 'addr', 'replace', `${v.address}/${v.prefix}`, 'dev', v.iface, ...extra]);
+}
+
+export async function removeVip(v: Vip): Promise<boolean> {
+  try {
+    await ip([`-${v.family}`, 'addr', 'del', `${v.address}/${v.prefix}`, 'dev', v.iface]);
+    return true;
+  } catch (err) {
+    if (/Cannot assign requested address|not found/i.test((err as Error).message)) return false;
+    throw err;
+  }
+}
+
+interface IpAddrJson {
+  ifname: string;
+  addr_info?: { local: string; prefixlen: number; family: string }[];
+}
+
+/** Which of the VIPs are configured right now. */
+export async function presentVips(vips: readonly Vip[]): Promise<Vip[]> {
+  const all = JSON.parse(await ip(['-j', 'addr', 'show'])) as IpAddrJson[];
+  const have = new Set(all.flatMap((i) => (i.addr_info ?? []).map((a) => `${i.ifname}|${a.local}`)));
+  return vips.filter((v) => have.has(`${v.iface}|${v.address}`));
+}
+
+/**
+ * Gratuitous ARP: `repeat` packets `delayMs` apart, the first at once; in the
+ * background. One arping per packet because iputils arping takes whole
+ * seconds only for -i.
+ */
+export function announceVip(v: Vip, garp: GarpSettings, onError: (err: Error) => void): void {
+  if (v.family !== 4) return;
+  for (let i = 0; i < garp.repeat; i++) {
+    const send = (): void => {
+      const child = spawn('arping', ['-q', '-U', '-c', '1', '-w', '1', '-I', v.iface, v.address], { stdio: 'ignore' });
+      child.on('error', onError);
+      child.on('exit', (code) => {
+        // -U expects no reply, so arping exits 1 after its wait: that is success here.
+        if (code !== 0 && code !== 1 && code !== null) onError(new Error(`arping for ${vipLabel(v)} exited ${code}`));
+      });
+    };
+    if (i === 0) send();
+    else setTimeout(send, i * garp.delayMs).unref();
+  }
+}
+
+/** Interface whose subnet contains an IPv4 VIP, like Heartbeat's findif. */
+export async function findInterface(address: string, family: 4 | 6): Promise<string | null> {
+  const all = JSON.parse(await ip([`-${family}`, '-j', 'addr', 'show'])) as IpAddrJson[];
+  for (const i of all) {
+    for (const a of i.addr_info ?? []) {
+      if (a.local !== address && sameSubnet(a.local, address, a.prefixlen, family)) return i.ifname;
+    }
+  }
+  return null;
+}
+
+function sameSubnet(a: string, b: string, prefix: number, family: 4 | 6): boolean {
+  const bits = (x: string): bigint => (family === 4 ? v4Bits(x) : v6Bits(x));
+  const width = family === 4 ? 32 : 128;
+  const shift = BigInt(width - prefix);
+  return bits(a) >> shift === bits(b) >> shift;
+}
+
+function v4Bits(x: string): bigint {
+  return x.split('.').reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n);
+}
+
+function v6Bits(x: string): bigint {
+  const [head = '', tail = ''] = x.split('::');
+  const h = head === '' ? [] : head.split(':');
+  const t = tail === '' ? [] : tail.split(':');
+  const groups = x.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
+  return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
+}

@@ -1,0 +1,88 @@
+/** hbd on a simulated pair: election, crash failover with gratuitous ARP, failback, manual failover. */
+import test from 'ava';
+import { HbdPair, ArpWatch, FAST } from './testing/pair-harness';
+import { logsOfLastPair } from './testing/pair-harness';
+
+test.afterEach.always((t) => {
+  if (!t.passed) t.log(logsOfLastPair());
+});
+import { sleep } from '../../scripts/sim/exec';
+
+test('cold start: the haresources owner is active, the peer passive, the VIP on one unit', async (t) => {
+  const hp = await HbdPair.start(FAST);
+  t.teardown(() => hp.stop());
+  await hp.waitStates('active', 'passive');
+  await hp.waitVip(['u1']);
+  const p = await hp.props(1);
+  t.is(p.Role, 'slave');
+  t.is(p.PeerStatus, 'up');
+  t.is(p.PeerState, 'active');
+  t.deepEqual([...(await hp.watchVip(1000))], ['u1'], 'the VIP never moves or doubles while both run');
+});
+
+test('kill -9 of the active hbd: the standby holds the VIP and has announced it', async (t) => {
+  const hp = await HbdPair.start(FAST);
+  t.teardown(() => hp.stop());
+  await hp.waitStates('active', 'passive');
+  await hp.waitVip(['u1']);
+  const arp = await ArpWatch.start(hp.pair);
+  t.teardown(() => arp.stop());
+  const before = arp.garps().length;
+  await hp.hbd[0].proc?.kill9();
+  await hp.waitVip(['u2'], 5000);
+  t.is(await hp.state(1), 'active');
+  await sleep(300);
+  t.true(arp.garps().length > before, `a gratuitous ARP for the VIP was seen on the LAN:\n${arp.lines.join('\n')}`);
+});
+
+test('restarting the standby does not disturb the active', async (t) => {
+  const hp = await HbdPair.start({ ...FAST, autoFailback: true });
+  t.teardown(() => hp.stop());
+  await hp.waitStates('active', 'passive');
+  await hp.waitVip(['u1']);
+  await hp.hbd[1].stop();
+  hp.hbd[1].start();
+  const seen = await hp.watchVip(2500);
+  t.deepEqual([...seen], ['u1']);
+  await hp.waitStates('active', 'passive');
+});
+
+test('auto_failback on: the owner takes the VIP back when it returns', async (t) => {
+  const hp = await HbdPair.start({ ...FAST, autoFailback: true });
+  t.teardown(() => hp.stop());
+  await hp.waitStates('active', 'passive');
+  await hp.hbd[0].proc?.kill9();
+  await hp.waitVip(['u2'], 5000);
+  hp.hbd[0].start();
+  await hp.waitVip(['u1'], 8000);
+  await hp.waitStates('active', 'passive');
+  t.deepEqual([...(await hp.watchVip(1000))], ['u1'], 'and keeps it');
+});
+
+test('auto_failback off: the survivor keeps the VIP when the owner returns', async (t) => {
+  const hp = await HbdPair.start({ ...FAST, autoFailback: false });
+  t.teardown(() => hp.stop());
+  await hp.waitStates('active', 'passive');
+  await hp.hbd[0].proc?.kill9();
+  await hp.waitVip(['u2'], 5000);
+  hp.hbd[0].start();
+  await hp.waitStates('passive', 'active', 8000);
+  t.deepEqual([...(await hp.watchVip(1500))], ['u2']);
+});
+
+test('manual failover with hactl standby and takeover', async (t) => {
+  const hp = await HbdPair.start({ ...FAST, autoFailback: true });
+  t.teardown(() => hp.stop());
+  await hp.waitStates('active', 'passive');
+  t.regex(await hp.hbd[0].hactl('standby'), /standby requested/);
+  await hp.waitVip(['u2'], 5000);
+  await hp.waitStates('passive', 'active');
+  t.deepEqual([...(await hp.watchVip(1000))], ['u2'], 'auto_failback does not undo a manual standby');
+  const status = await hp.hbd[0].hactl('status');
+  t.regex(status, /^Master {2}Passive {2}Link up/);
+  await hp.hbd[0].hactl('takeover');
+  await hp.waitVip(['u1'], 5000);
+  await hp.waitStates('active', 'passive');
+  const json = JSON.parse(await hp.hbd[1].hactl('status', '--json')) as { role: string; state: string; peerState: string };
+  t.deepEqual([json.role, json.state, json.peerState], ['slave', 'passive', 'active']);
+});

@@ -1,0 +1,48 @@
+/**
+ * hactl: status and manual failover of the local hbd over D-Bus.
+ *   hactl status [--json]   Master|Slave Active|Passive Link, peer, links, resources
+ *   hactl standby           give the resources to the peer (hb_standby)
+ *   hactl takeover          take the resources from the peer (hb_takeover)
+ */
+import { runTool } from '../runtime/tool';
+import { AppError } from '../runtime/errors';
+import { EXIT } from '../runtime/exit-codes';
+import { callMember, connectSystemBus, getServiceProxy } from '../runtime/dbus';
+import { renderStatus, type StatusView } from './status-view';
+
+const USAGE = `Usage: hactl COMMAND [--json]
+Commands:
+  status      show this unit's HA state: Master|Slave, Active|Passive, Link, peer, links, resources
+  standby     hand the floating IPs and resources to the peer (like hb_standby)
+  takeover    take the floating IPs and resources from the peer (like hb_takeover)
+Options:
+  --json      machine-readable status
+  -h, --help  this text; --version the version
+Exit codes: 0 ok, 64 usage, 69 hbd not running or bus unavailable, 1 failure.
+The bus comes from DBUS_SYSTEM_BUS_ADDRESS (the system bus when unset).`;
+
+void runTool({
+  name: 'hactl',
+  usage: USAGE,
+  options: { json: { type: 'boolean' } },
+  run: async (cli, out) => {
+    const cmd = cli.positionals[0];
+    if (cmd === undefined) throw new AppError('USAGE', 'missing command (status, standby, takeover)');
+    if (!['status', 'standby', 'takeover'].includes(cmd)) throw new AppError('USAGE', `unknown command "${cmd}"`);
+    if (cli.positionals.length > 1) throw new AppError('USAGE', `unexpected argument "${cli.positionals[1] ?? ''}"`);
+    const bus = await connectSystemBus();
+    try {
+      const hbd = await getServiceProxy(bus, 'hbd');
+      if (cmd === 'status') {
+        const view = JSON.parse((await callMember(hbd.iface, 'Status')) as string) as StatusView;
+        out.write(cli.values.json === true ? `${JSON.stringify(view, null, 2)}\n` : renderStatus(view));
+        return EXIT.OK;
+      }
+      await callMember(hbd.iface, cmd === 'standby' ? 'Standby' : 'Takeover');
+      out.write(`${cmd} requested\n`);
+      return EXIT.OK;
+    } finally {
+      bus.disconnect();
+    }
+  },
+});
