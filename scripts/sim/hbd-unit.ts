@@ -23,6 +23,8 @@ export class HbdUnit {
   proc: SimProcess | null = null;
   private stopping = false;
   private restartTimer: NodeJS.Timeout | null = null;
+  /** The ExecStopPost of the last run; stop() waits for it. */
+  private postExit: Promise<void> = Promise.resolve();
   starts = 0;
 
   constructor(readonly pair: SimPair, readonly unit: SimUnit, readonly opts: HbdUnitOptions) {}
@@ -39,7 +41,7 @@ export class HbdUnit {
       logName: `${this.unit.name}-hbd`,
     });
     this.proc = p;
-    void p.exited.then(async (code) => {
+    this.postExit = p.exited.then(async (code) => {
       if (this.proc !== p) return;
       await this.releaseVips();
       this.opts.onExit?.(code);
@@ -58,6 +60,13 @@ export class HbdUnit {
     this.stopping = true;
     if (this.restartTimer !== null) clearTimeout(this.restartTimer);
     await this.proc?.stop();
+    await this.postExit;
+  }
+
+  /** kill -9, then wait for the ExecStopPost, as systemd would run it. */
+  async kill9(): Promise<void> {
+    await this.proc?.kill9();
+    await this.postExit;
   }
 
   /** Run hactl against this unit's bus. */

@@ -124,8 +124,8 @@ export class HbdDriver implements LinkSink {
         this.d.log[e.status === 'up' ? 'info' : 'warn']({ peer: this.d.settings.peer, status: e.status }, 'peer status');
         return;
       case 'StateChanged':
+        // The core logs the change itself (a Log effect); here it only triggers a publish.
         this.urgent = true;
-        this.d.log.info({ from: e.from, to: e.to, cause: e.reason }, 'state change');
         return;
       case 'Log':
         this.d.log[e.level](e.fields, e.msg);

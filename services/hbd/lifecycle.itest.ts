@@ -1,0 +1,136 @@
+/**
+ * hbd as systemd runs it: bad configs refused with file and line (exit 78),
+ * authkeys readable by others refused, sd_notify on a real NOTIFY_SOCKET,
+ * clean stop releasing the VIP, stale VIPs removed before joining.
+ */
+import test from 'ava';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { HbdPair, FAST, logsOfLastPair } from './testing/pair-harness';
+import { HBD_MAIN } from '../../scripts/sim/hbd-unit';
+import { run, waitFor, sleep } from '../../scripts/sim/exec';
+import { VIP } from '../../scripts/sim/pair';
+import { repoRoot } from '../runtime/cli';
+
+test.afterEach.always((t) => {
+  if (!t.passed) t.log(logsOfLastPair());
+});
+
+const FIX = path.join(repoRoot(), 'services', 'hbd', 'config', '__fixtures__');
+
+function configDir(t: { teardown(fn: () => void): void }, haCf: string, authMode = 0o600): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hbd-cfg-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  copyFileSync(path.join(FIX, haCf), path.join(dir, 'ha.cf'));
+  writeFileSync(path.join(dir, 'haresources'), 'lbmaster IPaddr2::192.168.2.100/24/eth0\n');
+  writeFileSync(path.join(dir, 'authkeys'), 'auth 1\n1 sha256 a-long-enough-pair-secret\n');
+  chmodSync(path.join(dir, 'authkeys'), authMode);
+  return dir;
+}
+
+const hbd = (...args: string[]) => spawnSync(process.execPath, [HBD_MAIN(), ...args], { encoding: 'utf8', env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent' } });
+
+test('--check-config accepts a Loadbalancer.org-style ha.cf and lists what it ignores', (t) => {
+  const dir = configDir(t, 'ha.cf.lbo');
+  const r = hbd('--check-config', '-c', dir, '--node', 'lbmaster');
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, /configuration OK/);
+  t.regex(r.stdout, /ha\.cf:\d+: logfacility: ignored/);
+});
+
+test('a bad ha.cf: exit 78, every problem with file and line, nothing touched', (t) => {
+  const dir = configDir(t, 'ha.cf.bad-directives');
+  for (const args of [['--check-config', '-c', dir, '--node', 'lbmaster'], ['-c', dir, '--node', 'lbmaster']]) {
+    const r = hbd(...args);
+    t.is(r.status, 78);
+    t.regex(r.stderr, new RegExp(`${dir}/ha.cf:3: bcast: .*ucast`));
+    t.regex(r.stderr, /ha\.cf:\d+: keepalvie: unknown directive.*keepalive/);
+    t.regex(r.stderr, /ha\.cf:\d+: deadtime: .*line/);
+    t.true(r.stderr.split('\n').filter(Boolean).length >= 8, 'all problems at once');
+  }
+});
+
+test('contradictory timings are refused with the rule that is broken', (t) => {
+  const r = hbd('--check-config', '-c', configDir(t, 'ha.cf.bad-timing'), '--node', 'alpha');
+  t.is(r.status, 78);
+  t.regex(r.stderr, /warntime/);
+  t.regex(r.stderr, /deadtime/);
+});
+
+test('authkeys readable by group or others: refuses to start, like Heartbeat', (t) => {
+  const r = hbd('-c', configDir(t, 'ha.cf.lbo', 0o644), '--node', 'lbmaster');
+  t.is(r.status, 78);
+  t.regex(r.stderr, /authkeys: .*(mode|readable)/);
+});
+
+test('missing files and an unknown node name are named', (t) => {
+  const dir = configDir(t, 'ha.cf.lbo');
+  rmSync(path.join(dir, 'haresources'));
+  const r = hbd('--check-config', '-c', dir, '--node', 'nosuchnode');
+  t.is(r.status, 78);
+  t.regex(r.stderr, /haresources: file not found/);
+  t.regex(r.stderr, /nosuchnode/);
+});
+
+test('usage errors exit 64; --help and --version exit 0', (t) => {
+  t.is(hbd('--bogus').status, 64);
+  const help = hbd('--help');
+  t.is(help.status, 0);
+  t.regex(help.stdout, /--check-config/);
+  t.regex(hbd('--version').stdout, /^hbd \(LBOS\) \d+\.\d+\.\d+/);
+});
+
+interface Receiver {
+  bind(p: string): void;
+  close(): void;
+  on(ev: 'message', cb: (buf: Buffer) => void): void;
+}
+
+test('sd_notify: READY, STATUS and WATCHDOG while running, STOPPING and the VIP released on SIGTERM', async (t) => {
+  const hp = await HbdPair.start(FAST);
+  t.teardown(() => hp.stop());
+  await hp.waitStates('active', 'passive');
+  await hp.hbd[0].stop();
+  await hp.waitVip(['u2'], 5000);
+  // Run u1's hbd by hand with a notify socket, as systemd would.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const unix = require('unix-dgram') as { createSocket(type: 'unix_dgram'): Receiver };
+  const sockPath = path.join(hp.pair.dir, 'notify.sock');
+  const rx = unix.createSocket('unix_dgram');
+  const got: string[] = [];
+  rx.on('message', (b) => got.push(b.toString()));
+  rx.bind(sockPath);
+  t.teardown(() => rx.close());
+  const proc = hp.pair.spawnIn(hp.u1.ns, process.execPath, [HBD_MAIN(), '-c', hp.dirs[0], '--node', 'u1', '--state-dir', path.join(hp.u1.dir, 'hbd-state')], {
+    env: { DBUS_SYSTEM_BUS_ADDRESS: hp.u1.busAddress, NOTIFY_SOCKET: sockPath, WATCHDOG_USEC: '400000' },
+    logName: 'u1-hbd-notify',
+  });
+  await waitFor('READY=1', () => got.some((m) => m.startsWith('READY=1')), 10_000);
+  await waitFor('two watchdog pings', () => got.filter((m) => m === 'WATCHDOG=1').length >= 2, 5000);
+  t.true(got.some((m) => /^STATUS=master (init|passive|active)/m.test(m)), got.join(' | '));
+  // auto_failback is off: u2 keeps the VIP; make u1 active so its stop has something to release.
+  await hp.call(0, 'Takeover');
+  await hp.waitVip(['u1'], 5000);
+  const code = await proc.stop();
+  t.is(code, 0);
+  t.true(got.some((m) => m.startsWith('STOPPING=1')));
+  t.false((await hp.vipHolders()).includes('u1'), 'a clean stop releases the VIP');
+  await hp.waitVip(['u2'], 5000);
+});
+
+test('a VIP left by a crashed run is removed before the unit joins', async (t) => {
+  const hp = await HbdPair.start(FAST, { startU2AfterMs: 0 });
+  t.teardown(() => hp.stop());
+  await hp.waitStates('active', 'passive');
+  await hp.hbd[0].stop(); // no restart; u2 takes over
+  await hp.waitVip(['u2'], 5000);
+  await run('ip', ['-n', hp.u1.ns, 'addr', 'add', `${VIP}/24`, 'dev', 'eth0']); // what kill -9 without ExecStopPost leaves
+  t.deepEqual(await hp.vipHolders(), ['u1', 'u2']);
+  hp.hbd[0].start();
+  await hp.waitVip(['u2'], 5000);
+  await sleep(500);
+  t.regex(readFileSync(path.join(hp.pair.dir, 'u1-hbd.log'), 'utf8'), /removing a stale floating IP/);
+  t.deepEqual(await hp.vipHolders(), ['u2']);
+});
