@@ -1,0 +1,27 @@
+/** make demo stays working: it brings up the pair, shows one active unit, and Ctrl-C removes everything. */
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../services/runtime/cli';
+import { waitFor } from './sim/exec';
+import { simNamespaces } from './sim/registry';
+
+test('demo: two units come up (one active, one passive) and Ctrl-C cleans up', async (t) => {
+  const child = spawn(process.execPath, [path.join(repoRoot(), 'dist', 'scripts', 'demo.js')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  t.teardown(() => child.kill('SIGKILL'));
+  await waitFor(`both units on the status bar:\n${out}`, () => /u1: master active +Link +\| +u2: slave +passive Link/.test(out), 30_000);
+  const id = /Simulated pair (\w+) is up/.exec(out)?.[1] ?? '';
+  t.regex(out, /hactl\.js status/, 'tells how to look');
+  t.regex(out, /kill -9 \d+/, 'tells how to fail over');
+  t.true(simNamespaces().some((n) => n.includes(id)));
+  child.kill('SIGINT');
+  t.is(await exited, 0);
+  t.regex(out, /Cleaned up/);
+  t.deepEqual(simNamespaces().filter((n) => n.includes(id)), []);
+  t.false(existsSync(`/tmp/lbsim-${id}`));
+});
