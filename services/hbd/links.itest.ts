@@ -1,5 +1,5 @@
 /** Links and split brain: one medium lost is not a failover; both lost, the ping node decides. */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { HbdPair, FAST } from './testing/pair-harness';
 import { logsOfLastPair } from './testing/pair-harness';
 
@@ -12,6 +12,21 @@ const linkStatus = async (hp: HbdPair, i: 0 | 1, kind: string): Promise<string |
   const links = (await hp.props(i)).Links as [string, string, string][];
   return links.find((l) => l[1] === kind)?.[2];
 };
+
+/** A settled pair (u1 active) with a ping node both units reach. */
+async function startWithPingNode(t: ExecutionContext): Promise<HbdPair> {
+  const hp = await HbdPair.start({ ...FAST, ping: true });
+  t.teardown(() => hp.stop());
+  await hp.waitStates('active', 'passive');
+  await waitFor('ping node seen by both', async () => (await hp.props(0)).PingReachable === 1 && (await hp.props(1)).PingReachable === 1, 10_000);
+  return hp;
+}
+
+/** Both heartbeat media gone: the eth1 cable and the serial cable. */
+async function cutBothMedia(hp: HbdPair): Promise<void> {
+  await hp.pair.setLink('hb', false);
+  await hp.pair.unplugSerial();
+}
 
 test('cutting only the heartbeat cable (ucast) does not fail over: serial carries the heartbeat', async (t) => {
   const hp = await HbdPair.start(FAST);
@@ -41,12 +56,8 @@ test('unplugging only the serial cable does not fail over, and plugging it back 
 });
 
 test('both links cut, ping node reachable only from the active unit: it stays the only active one', async (t) => {
-  const hp = await HbdPair.start({ ...FAST, ping: true });
-  t.teardown(() => hp.stop());
-  await hp.waitStates('active', 'passive');
-  await waitFor('ping node seen by both', async () => (await hp.props(0)).PingReachable === 1 && (await hp.props(1)).PingReachable === 1, 10_000);
-  await hp.pair.setLink('hb', false);
-  await hp.pair.unplugSerial();
+  const hp = await startWithPingNode(t);
+  await cutBothMedia(hp);
   await hp.pair.setLink('lan-u2', false);
   const seen = await hp.watchVip(3000);
   t.deepEqual([...seen], ['u1'], 'u2 never took the VIP');
@@ -56,12 +67,8 @@ test('both links cut, ping node reachable only from the active unit: it stays th
 });
 
 test('both links cut, ping node reachable only from the passive unit: the active steps down, the other takes over', async (t) => {
-  const hp = await HbdPair.start({ ...FAST, ping: true });
-  t.teardown(() => hp.stop());
-  await hp.waitStates('active', 'passive');
-  await waitFor('ping node seen by both', async () => (await hp.props(0)).PingReachable === 1 && (await hp.props(1)).PingReachable === 1, 10_000);
-  await hp.pair.setLink('hb', false);
-  await hp.pair.unplugSerial();
+  const hp = await startWithPingNode(t);
+  await cutBothMedia(hp);
   await hp.pair.setLink('lan-u1', false);
   await hp.waitStates('passive', 'active', 8000);
   await hp.waitVip(['u2']);
@@ -69,10 +76,7 @@ test('both links cut, ping node reachable only from the passive unit: the active
 });
 
 test('links up but the active unit loses the ping node: the peer that still reaches it takes over', async (t) => {
-  const hp = await HbdPair.start({ ...FAST, ping: true });
-  t.teardown(() => hp.stop());
-  await hp.waitStates('active', 'passive');
-  await waitFor('ping node seen by both', async () => (await hp.props(0)).PingReachable === 1 && (await hp.props(1)).PingReachable === 1, 10_000);
+  const hp = await startWithPingNode(t);
   await hp.pair.setLink('lan-u1', false);
   await hp.waitStates('passive', 'active', 8000);
   await hp.waitVip(['u2']);
