@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   socat iproute2 dbus iputils-arping tcpdump procps psmisc   # simulation kit and hbd
+  resource-agents                                            # send_ua: IPv6 unsolicited neighbour advertisements (hbd)
   systemd                                                    # systemd-analyze verify of unit files
   keepalived heartbeat stress-ng                             # reference systems for tests and benchmarks
 )

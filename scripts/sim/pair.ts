@@ -120,8 +120,6 @@ export class SimPair {
     }
     // As rootfs/overlay/etc/sysctl.d/60-lbos.conf sets on the appliance.
     for (const u of this.units) {
-      this.sysctl(u.ns, 'net.ipv6.conf.all.ndisc_notify', '1');
-      this.sysctl(u.ns, 'net.ipv6.conf.default.ndisc_notify', '1');
       this.sysctl(u.ns, 'net.ipv4.ip_nonlocal_bind', '1');
     }
     ip('-n', this.lanNs, 'link', 'add', 'br0', 'type', 'bridge');

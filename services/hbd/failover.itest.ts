@@ -6,7 +6,8 @@ import { logsOfLastPair } from './testing/pair-harness';
 test.afterEach.always((t) => {
   if (!t.passed) t.log(logsOfLastPair());
 });
-import { sleep } from '../../scripts/sim/exec';
+import { run, sleep } from '../../scripts/sim/exec';
+import { VIP6 } from '../../scripts/sim/pair';
 
 test('cold start: the haresources owner is active, the peer passive, the VIP on one unit', async (t) => {
   const hp = await HbdPair.start(FAST);
@@ -20,19 +21,23 @@ test('cold start: the haresources owner is active, the peer passive, the VIP on 
   t.deepEqual([...(await hp.watchVip(1000))], ['u1'], 'the VIP never moves or doubles while both run');
 });
 
-test('kill -9 of the active hbd: the standby holds the VIP and has announced it', async (t) => {
-  const hp = await HbdPair.start(FAST);
+test('kill -9 of the active hbd: the standby holds the VIPs and has announced them (ARP and NA)', async (t) => {
+  const hp = await HbdPair.start({ ...FAST, vip6: true });
   t.teardown(() => hp.stop());
   await hp.waitStates('active', 'passive');
   await hp.waitVip(['u1']);
   const arp = await ArpWatch.start(hp.pair);
   t.teardown(() => arp.stop());
-  const before = arp.garps().length;
+  await sleep(1000); // the initial announcements of u1 are over
+  const before = [arp.garps().length, arp.unsolicitedNAs().length];
   await hp.hbd[0].proc?.kill9();
   await hp.waitVip(['u2'], 5000);
   t.is(await hp.state(1), 'active');
+  const v6 = await run('ip', ['-n', hp.u2.ns, '-6', '-o', 'addr', 'show', 'dev', 'eth0']);
+  t.regex(v6.stdout, new RegExp(`${VIP6}/64`), 'the IPv6 VIP moved too');
   await sleep(300);
-  t.true(arp.garps().length > before, `a gratuitous ARP for the VIP was seen on the LAN:\n${arp.lines.join('\n')}`);
+  t.true(arp.garps().length > (before[0] ?? 0), `a gratuitous ARP for the VIP was seen on the LAN:\n${arp.lines.join('\n')}`);
+  t.true(arp.unsolicitedNAs().length > (before[1] ?? 0), `an unsolicited NA for the IPv6 VIP was seen:\n${arp.lines.join('\n')}`);
 });
 
 test('restarting the standby does not disturb the active', async (t) => {

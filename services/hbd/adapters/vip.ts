@@ -1,9 +1,13 @@
 /**
- * Floating IPs with iproute2, announced with a gratuitous ARP (arping -U) for
- * IPv4. For IPv6 the kernel sends the unsolicited neighbour advertisement
- * itself when net.ipv6.conf.*.ndisc_notify=1 (set by rootfs/ sysctl.d).
+ * Floating IPs with iproute2, announced with a gratuitous ARP (iputils
+ * arping -U) for IPv4 and an unsolicited neighbour advertisement for IPv6
+ * (send_ua from resource-agents, the tool Heartbeat's IPv6addr uses).
+ * IPv6 VIPs are added with `nodad`: DAD would hold the address tentative for
+ * a second, and fail it outright while a partitioned peer still has it; the
+ * kernel sends no advertisement for a nodad address, hence send_ua.
  */
 import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { AppError } from '../../runtime/errors';
 
 /** A floating IP with its interface resolved. */
@@ -57,25 +61,33 @@ export async function presentVips(vips: readonly Vip[]): Promise<Vip[]> {
   return vips.filter((v) => have.has(`${v.iface}|${v.address}`));
 }
 
-/**
- * Gratuitous ARP: `repeat` packets `delayMs` apart, the first at once; in the
- * background. One arping per packet because iputils arping takes whole
- * seconds only for -i.
- */
+export const SEND_UA = '/usr/libexec/heartbeat/send_ua';
+
+/** Announce a VIP: `repeat` packets `delayMs` apart, the first at once; in the background. */
 export function announceVip(v: Vip, garp: GarpSettings, onError: (err: Error) => void): void {
-  if (v.family !== 4) return;
+  if (v.family === 6) return announceVip6(v, garp, onError);
+  // One arping per packet: iputils arping takes whole seconds only for -i.
   for (let i = 0; i < garp.repeat; i++) {
     const send = (): void => {
-      const child = spawn('arping', ['-q', '-U', '-c', '1', '-w', '1', '-I', v.iface, v.address], { stdio: 'ignore' });
-      child.on('error', onError);
-      child.on('exit', (code) => {
-        // -U expects no reply, so arping exits 1 after its wait: that is success here.
-        if (code !== 0 && code !== 1 && code !== null) onError(new Error(`arping for ${vipLabel(v)} exited ${code}`));
-      });
+      // -U expects no reply, so arping exits 1 after its wait: that is success here.
+      runAnnouncer('arping', ['-q', '-U', '-c', '1', '-w', '1', '-I', v.iface, v.address], [0, 1], v, onError);
     };
     if (i === 0) send();
     else setTimeout(send, i * garp.delayMs).unref();
   }
+}
+
+function announceVip6(v: Vip, garp: GarpSettings, onError: (err: Error) => void): void {
+  if (!existsSync(SEND_UA)) return onError(new Error(`${SEND_UA} missing (package resource-agents): ${vipLabel(v)} not announced`));
+  runAnnouncer(SEND_UA, ['-i', String(garp.delayMs), '-c', String(garp.repeat), v.address, String(v.prefix), v.iface], [0], v, onError);
+}
+
+function runAnnouncer(cmd: string, args: string[], okCodes: number[], v: Vip, onError: (err: Error) => void): void {
+  const child = spawn(cmd, args, { stdio: 'ignore' });
+  child.on('error', onError);
+  child.on('exit', (code) => {
+    if (code !== null && !okCodes.includes(code)) onError(new Error(`${cmd} for ${vipLabel(v)} exited ${code}`));
+  });
 }
 
 /** Interface whose subnet contains an IPv4 VIP, like Heartbeat's findif. */

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { SimPair, VIP, type SimUnit } from '../../../scripts/sim/pair';
+import { SimPair, VIP, VIP6, type SimUnit } from '../../../scripts/sim/pair';
 import { writeHbdConfigs, type HbdPairSettings } from '../../../scripts/sim/hbd-config';
 import { HbdUnit } from '../../../scripts/sim/hbd-unit';
 import { run, sleep, waitFor } from '../../../scripts/sim/exec';
@@ -112,13 +112,13 @@ export function logsOfLastPair(): string {
   return lastLogs.join('\n');
 }
 
-/** tcpdump on the LAN bridge, collecting ARP lines about the VIP with their timestamps. */
+/** tcpdump on the LAN bridge, collecting ARP and ICMPv6 lines with their timestamps. */
 export class ArpWatch {
   readonly lines: string[] = [];
   private constructor(private readonly child: ChildProcess) {}
 
   static async start(pair: SimPair): Promise<ArpWatch> {
-    const child = spawn('ip', ['netns', 'exec', pair.lanNs, 'tcpdump', '-l', '-n', '-tt', '-i', 'br0', 'arp'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('ip', ['netns', 'exec', pair.lanNs, 'tcpdump', '-l', '-n', '-tt', '-i', 'br0', 'arp or icmp6'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const w = new ArpWatch(child);
     let err = '';
     child.stdout?.on('data', (d: Buffer) => w.lines.push(...d.toString().split('\n').filter(Boolean)));
@@ -132,6 +132,11 @@ export class ArpWatch {
     const vip = VIP.replaceAll('.', '\\.');
     const re = new RegExp(`Request who-has ${vip} (\\([0-9a-f:]+\\) )?tell ${vip},|Reply ${vip} is-at`);
     return this.lines.filter((l) => re.test(l));
+  }
+
+  /** Unsolicited neighbour advertisements for the IPv6 VIP (sent to all nodes). */
+  unsolicitedNAs(): string[] {
+    return this.lines.filter((l) => l.includes(`${VIP6} > ff02::1: ICMP6, neighbor advertisement, tgt is ${VIP6}`));
   }
 
   stop(): void {
