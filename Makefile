@@ -3,13 +3,14 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help deps build test test-unit test-integration demo bench clean lint-units
+.PHONY: help deps build lint test test-unit test-integration demo bench clean
 
 help:
 	@echo "make demo    - build and start a simulated pair of appliances (Ctrl-C stops and cleans)"
 	@echo "make test    - unit and integration tests; closing line 'N passed, N failed, N skipped'"
 	@echo "make bench   - benchmarks -> bench/results/*.json and BENCHMARKS.md (BENCH=name to pick)"
 	@echo "make build   - compile TypeScript to dist/"
+	@echo "make lint    - eslint: floating promises, exhaustive switches"
 	@echo "make clean   - remove dist/ and leftovers of crashed simulations"
 
 deps:
@@ -18,7 +19,10 @@ deps:
 build: deps
 	@node_modules/.bin/tsc -p tsconfig.json
 
-test: build
+lint: build
+	@node_modules/.bin/eslint --max-warnings 0 services scripts bench
+
+test: build lint
 	@scripts/run-tests.sh
 
 test-unit: build

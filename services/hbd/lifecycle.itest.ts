@@ -95,7 +95,6 @@ test('sd_notify: READY, STATUS and WATCHDOG while running, STOPPING and the VIP 
   await hp.hbd[0].stop();
   await hp.waitVip(['u2'], 5000);
   // Run u1's hbd by hand with a notify socket, as systemd would.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const unix = require('unix-dgram') as { createSocket(type: 'unix_dgram'): Receiver };
   const sockPath = path.join(hp.pair.dir, 'notify.sock');
   const rx = unix.createSocket('unix_dgram');

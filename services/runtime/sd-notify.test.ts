@@ -10,7 +10,6 @@ interface Receiver {
   close(): void;
   on(ev: 'message', cb: (buf: Buffer) => void): void;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const unix = require('unix-dgram') as { createSocket(type: 'unix_dgram'): Receiver };
 
 const silent = pino({ level: 'silent' });

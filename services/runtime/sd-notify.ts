@@ -28,7 +28,6 @@ export function createNotifier(env: NodeJS.ProcessEnv, log: Logger): Notifier {
   const watchdogIntervalMs = watchdogInterval(env);
   let sock: DgramSocket | null = null;
   if (path !== null) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const unix = require('unix-dgram') as { createSocket(type: 'unix_dgram'): DgramSocket };
     sock = unix.createSocket('unix_dgram');
     sock.on('error', (err) => log.warn({ err }, 'sd_notify socket error'));

@@ -86,17 +86,15 @@ export function step(s: ElectionState, e: ElectionEvent): StepResult {
       return then([{ ...s, healthy: e.ok }, []], (x) => evaluate(x, e.now));
     case 'StopRequested':
       return s.started ? onStop(s) : [{ ...s, phase: 'stopped' }, []];
-  }
-  if (!s.started) return [s, []];
-  switch (e.type) {
+    // Before Started, nothing below applies.
     case 'AdvertReceived':
-      return onAdvert(s, e.now, e.link, e.advert);
+      return s.started ? onAdvert(s, e.now, e.link, e.advert) : [s, []];
     case 'TimerFired':
-      return onTimer(s, e.now, e.timer);
+      return s.started ? onTimer(s, e.now, e.timer) : [s, []];
     case 'StandbyRequested':
-      return onManual(s, e.now, s.settings.peer);
+      return s.started ? onManual(s, e.now, s.settings.peer) : [s, []];
     case 'TakeoverRequested':
-      return onManual(s, e.now, s.settings.self);
+      return s.started ? onManual(s, e.now, s.settings.self) : [s, []];
   }
 }
 
