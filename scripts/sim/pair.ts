@@ -19,7 +19,7 @@ import { mkdirSync, openSync, closeSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { run, runSync, waitFor, type RunResult } from './exec';
-import { cleanLeftovers, destroyRecord, saveRecord, SIM_PREFIX, type SimRecord } from './registry';
+import { cleanLeftovers, destroyRecord, processStart, saveRecord, SIM_PREFIX, type SimRecord } from './registry';
 import { startPrivateBus } from './bus';
 import { repoRoot } from '../../services/runtime/cli';
 
@@ -202,7 +202,7 @@ export class SimPair {
     const fd = openSync(logFile, 'a');
     const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['ignore', fd, fd], env: { ...process.env, ...opts.env } });
     closeSync(fd);
-    this.track(child);
+    // Not tracked by pid: it lives in a namespace, and teardown empties namespaces.
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     return {
       child,
@@ -226,8 +226,11 @@ export class SimPair {
   }
 
   private track(child: ChildProcess): void {
-    if (child.pid === undefined) return;
-    this.rec.pids.push(child.pid);
+    const pid = child.pid;
+    if (pid === undefined) return;
+    const start = processStart(pid);
+    if (start === null) return;
+    this.rec.pids.push({ pid, start });
     saveRecord(this.rec);
   }
 

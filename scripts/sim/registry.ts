@@ -16,7 +16,25 @@ export interface SimRecord {
   ownerPid: number;
   dir: string;
   namespaces: string[];
-  pids: number[];
+  /** Processes outside the namespaces (socat, dbus-daemon), with their start time so a reused pid is never killed. */
+  pids: TrackedPid[];
+}
+
+export interface TrackedPid {
+  pid: number;
+  /** Field 22 of /proc/PID/stat (clock ticks since boot). */
+  start: string;
+}
+
+/** The start time of a live process, or null. */
+export function processStart(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // comm (field 2) may contain spaces: split after its closing parenthesis.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
 }
 
 export function saveRecord(rec: SimRecord): void {
@@ -45,7 +63,7 @@ function loadRecords(): SimRecord[] {
 /** Kill everything in the namespaces and the recorded processes, delete all. Synchronous: works in exit handlers. */
 export function destroyRecord(rec: SimRecord): void {
   for (const ns of rec.namespaces) killNamespaceProcesses(ns);
-  for (const pid of rec.pids) killHard(pid);
+  for (const p of rec.pids) if (processStart(p.pid) === p.start) killHard(p.pid);
   for (const ns of rec.namespaces) tryRunSync('ip', ['netns', 'del', ns]);
   rmSync(rec.dir, { recursive: true, force: true });
   rmSync(path.join(REGISTRY_DIR, `${rec.id}.json`), { force: true });
