@@ -17,7 +17,7 @@ import { newDraft, report, warn, type HaCfDraft, type Sink } from './ha-cf-draft
 import { LEGACY_KEYS, legacyVerdict } from './ha-cf-legacy';
 import { resolveHaCf } from './ha-cf-resolve';
 import type { HaCfResult } from './ha-cf-types';
-import { closestWord } from './suggest';
+import { closestWord } from '../../runtime/config/suggest';
 
 export type { HaCf, HaCfResult, TrackScript, UcastLink, BaudRate } from './ha-cf-types';
 
