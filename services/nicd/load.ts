@@ -1,0 +1,48 @@
+/**
+ * Reads network.conf for the service (-c FILE). Three outcomes:
+ * - no file: first boot, the factory default is used (resolved in main.ts,
+ *   which knows the NICs);
+ * - a valid file;
+ * - an invalid file: `--check-config` fails with every problem (exit 78); the
+ *   running service refuses it on SIGHUP, and at boot falls back to the
+ *   factory default rather than leave the appliance unreachable.
+ */
+import { readFile } from 'node:fs/promises';
+import { stringOpt, type ParsedCli } from '../runtime/cli';
+import { ConfigError, type ConfigProblem } from '../runtime/config/problems';
+import type { LoadedConfig } from '../runtime/service';
+import { parseNetworkConfig } from './config/parse';
+import { DEFAULT_CONFIG_FILE, type NetConfig } from './config/types';
+
+/** What the service starts from. */
+export interface NicdBoot {
+  file: string;
+  /** null: there is no file. */
+  text: string | null;
+  /** null when there is no file or it is invalid. */
+  config: NetConfig | null;
+  problems: readonly ConfigProblem[];
+}
+
+export const configPathOf = (cli: ParsedCli): string => stringOpt(cli, 'config', DEFAULT_CONFIG_FILE);
+
+export async function loadNicdConfig(cli: ParsedCli): Promise<LoadedConfig<NicdBoot>> {
+  const file = configPathOf(cli);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      return { config: { file, text: null, config: null, problems: [] }, warnings: [{ file, message: 'no such file: the factory default (192.168.2.21/24 on the first NIC) is used' }] };
+    }
+    throw new ConfigError([{ file, message: code === 'EACCES' ? 'permission denied' : String(err) }]);
+  }
+  try {
+    const parsed = parseNetworkConfig(text, file);
+    return { config: { file, text, config: parsed.config, problems: [] }, warnings: parsed.warnings };
+  } catch (err) {
+    if (!(err instanceof ConfigError) || cli.values['check-config'] === true) throw err;
+    return { config: { file, text, config: null, problems: err.problems }, warnings: [] };
+  }
+}
