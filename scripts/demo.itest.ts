@@ -1,10 +1,10 @@
 /** make demo stays working: it brings up the pair, shows one active unit, and Ctrl-C removes everything. */
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../services/runtime/cli';
-import { waitFor } from './sim/exec';
+import { run, waitFor } from './sim/exec';
 import { simNamespaces } from './sim/registry';
 
 test('demo: two units come up (one active, one passive) and Ctrl-C cleans up', async (t) => {
@@ -19,6 +19,13 @@ test('demo: two units come up (one active, one passive) and Ctrl-C cleans up', a
   t.regex(out, /hactl\.js status/, 'tells how to look');
   t.regex(out, /kill -9 \d+/, 'tells how to fail over');
   t.true(simNamespaces().some((n) => n.includes(id)));
+  // The units got their addresses from nicd, which is on each unit's bus.
+  for (const u of ['u1', 'u2']) {
+    const names = await run('dbus-send', [`--bus=unix:path=/tmp/lbsim-${id}/${u}/bus.sock`, '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.ListNames']);
+    t.regex(names.stdout, /com\.lbos\.Nicd/);
+    t.regex(names.stdout, /com\.lbos\.Hbd/);
+  }
+  t.regex(readFileSync(`/tmp/lbsim-${id}/u1-nicd.log`, 'utf8'), /198\.18\.0\.1\/24/);
   child.kill('SIGINT');
   t.is(await exited, 0);
   t.regex(out, /Cleaned up/);

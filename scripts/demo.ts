@@ -7,7 +7,8 @@ import { SimPair, VIP, VIP6 } from './sim/pair';
 import { writeHbdConfigs, DEMO_SETTINGS } from './sim/hbd-config';
 import { HbdUnit, HACTL_MAIN } from './sim/hbd-unit';
 import { connectSystemBus, getServiceProxy, type MessageBus } from '../services/runtime/dbus';
-import { waitFor } from './sim/exec';
+import { run, waitFor } from './sim/exec';
+import { startNicd, NICCTL_MAIN } from './sim/nicd-unit';
 
 const RESTART_AFTER_MS = 3000;
 
@@ -26,7 +27,12 @@ const stamp = (): string => new Date().toISOString().slice(11, 23);
 
 async function main(): Promise<void> {
   process.stdout.write('Building a simulated pair (network namespaces, veth, serial cable, private D-Bus)...\n');
-  const pair = await SimPair.create();
+  const pair = await SimPair.create({ addresses: false });
+  // As at boot: nicd gives each unit its addresses, then hbd starts.
+  const nicds = pair.units.map((u) => startNicd(pair, u));
+  for (const u of pair.units) {
+    await waitFor(`${u.name}: addresses from nicd`, async () => (await run('ip', ['-n', u.ns, '-o', 'addr', 'show'])).stdout.includes(` ${u.hbIp}/30`), 20_000, 100);
+  }
   const dirs = writeHbdConfigs(pair, DEMO_SETTINGS);
   const units = pair.units.map((u, i) => new HbdUnit(pair, u, { configDir: dirs[i] ?? '', restartAfterMs: RESTART_AFTER_MS, onExit: (code) => process.stdout.write(`${stamp()} ${u.name}: hbd exited (${code}); VIPs released; restarting in ${RESTART_AFTER_MS / 1000}s\n`) }));
   units.forEach((u) => u.start());
@@ -52,10 +58,12 @@ Simulated pair ${pair.id} is up.
   unit 2: namespace ${u2.ns}, LAN ${u2.lanIp}, heartbeat ${u2.hbIp}, serial ${u2.tty}
   floating IPs: ${VIP}/24 and ${VIP6}/64 on eth0 of the active unit; ping node ${pair.units.length && '198.18.0.254'}
   config: ${dirs[0]} (ha.cf, haresources, authkeys; the same on both units)
-  logs:   ${pair.dir}/u1-hbd.log  ${pair.dir}/u2-hbd.log
+          ${u1.dir}/network.conf (nicd: the unit's addresses)
+  logs:   ${pair.dir}/u1-hbd.log  ${pair.dir}/u2-hbd.log  ${pair.dir}/u1-nicd.log  ${pair.dir}/u2-nicd.log
 
 Try, in another terminal (as root):
   ${env(u1)} node ${HACTL_MAIN()} status          # the unit's status bar, links, resources
+  ${env(u1)} node ${NICCTL_MAIN()} show           # the unit's interfaces as nicd sees them
   ${env(u1)} node ${HACTL_MAIN()} standby         # manual failover to unit 2
   ${env(u1)} node ${HACTL_MAIN()} takeover        # and back
   kill -9 ${units[0]?.proc?.pid ?? '<pid>'}   # crash unit 1's hbd: unit 2 takes over within the deadtime (${DEMO_SETTINGS.deadtime});
@@ -71,6 +79,7 @@ Status changes appear below. Ctrl-C stops everything and removes the namespaces.
   });
   process.stdout.write('\nStopping...\n');
   await Promise.all(units.map((u) => u.stop()));
+  await Promise.all(nicds.map((n) => n.stop()));
   buses.forEach((b) => b.disconnect());
   pair.teardown();
   process.stdout.write('Cleaned up.\n');

@@ -43,6 +43,8 @@ export interface PairOptions {
   serial?: boolean;
   /** Start a dbus-daemon per unit (default true). */
   buses?: boolean;
+  /** Give the units' eth0/eth1 their addresses (default true); false when nicd is to do it. */
+  addresses?: boolean;
 }
 
 export const LAN_PREFIX = 24;
@@ -100,7 +102,7 @@ export class SimPair {
     try {
       mkdirSync(dir, { recursive: true });
       pair.units.forEach((u) => mkdirSync(u.dir, { recursive: true }));
-      pair.buildNetwork();
+      pair.buildNetwork(opts.addresses ?? true);
       if (opts.serial ?? true) await pair.plugSerial();
       if (opts.buses ?? true) await pair.startBuses();
     } catch (err) {
@@ -110,7 +112,7 @@ export class SimPair {
     return pair;
   }
 
-  private buildNetwork(): void {
+  private buildNetwork(addresses: boolean): void {
     const ip = (...a: string[]): string => runSync('ip', a);
     for (const ns of this.rec.namespaces) {
       ip('netns', 'add', ns);
@@ -135,15 +137,17 @@ export class SimPair {
       ip('-n', u.ns, 'link', 'set', a, 'name', 'eth0');
       ip('link', 'set', b, 'netns', this.lanNs);
       ip('-n', this.lanNs, 'link', 'set', b, 'master', 'br0', 'up');
-      ip('-n', u.ns, 'addr', 'add', `${u.lanIp}/${LAN_PREFIX}`, 'dev', 'eth0');
-      ip('-n', u.ns, 'addr', 'add', `${u.lanIp6}/64`, 'dev', 'eth0', 'nodad');
+      if (addresses) {
+        ip('-n', u.ns, 'addr', 'add', `${u.lanIp}/${LAN_PREFIX}`, 'dev', 'eth0');
+        ip('-n', u.ns, 'addr', 'add', `${u.lanIp6}/64`, 'dev', 'eth0', 'nodad');
+      }
       ip('-n', u.ns, 'link', 'set', 'eth0', 'up');
     });
     ip('link', 'add', `${short}h1`, 'type', 'veth', 'peer', 'name', `${short}h2`);
     this.units.forEach((u, i) => {
       ip('link', 'set', `${short}h${i + 1}`, 'netns', u.ns);
       ip('-n', u.ns, 'link', 'set', `${short}h${i + 1}`, 'name', 'eth1');
-      ip('-n', u.ns, 'addr', 'add', `${u.hbIp}/30`, 'dev', 'eth1');
+      if (addresses) ip('-n', u.ns, 'addr', 'add', `${u.hbIp}/30`, 'dev', 'eth1');
       ip('-n', u.ns, 'link', 'set', 'eth1', 'up');
     });
   }
