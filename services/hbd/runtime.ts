@@ -86,10 +86,12 @@ export class HbdDriver implements LinkSink {
     try {
       for (let ev = this.queue.shift(); ev !== undefined; ev = this.queue.shift()) {
         const [next, effects] = step(this.state, ev);
+        const prev = this.state;
         // What the peer says it is shows on the status bar: publish that at once.
-        if (next.peerAdvert?.state !== this.state.peerAdvert?.state) this.urgent = true;
+        if (next.peerAdvert?.state !== prev.peerAdvert?.state) this.urgent = true;
         this.state = next;
         for (const e of effects) await this.execute(e);
+        if (peerReleasedWhileWeHold(prev, next)) this.d.resources.reannounce('the peer released VIPs it held');
       }
     } finally {
       this.draining = false;
@@ -142,7 +144,12 @@ export class HbdDriver implements LinkSink {
     const delay = Math.max(0, at - this.d.clock());
     this.timers.set(timer, setTimeout(() => {
       this.timers.delete(timer);
-      this.dispatch({ type: 'TimerFired', timer, now: this.d.clock() });
+      const fire = (): void => this.dispatch({ type: 'TimerFired', timer, now: this.d.clock() });
+      // After a stall (CPU starvation, SIGSTOP), libuv runs due timers before it
+      // polls the sockets: the peer's adverts may be waiting unread. Let one
+      // poll phase pass (setImmediate runs after it) before judging the peer dead.
+      if (timer === 'deadline') setImmediate(fire);
+      else fire();
     }, delay));
   }
 
@@ -155,6 +162,7 @@ export class HbdDriver implements LinkSink {
   }
 
   // ---- LinkSink: what the transports report ----
+
 
   frame(f: LinkFrame): void {
     const link = this.links.find((l) => l.id === f.linkId);
@@ -199,4 +207,9 @@ export class HbdDriver implements LinkSink {
     }
     return c;
   }
+}
+
+/** The peer stopped claiming `active` while we are active: it held our VIPs a moment ago. */
+function peerReleasedWhileWeHold(prev: ElectionState, next: ElectionState): boolean {
+  return next.phase === 'active' && prev.phase === 'active' && prev.peerAdvert?.state === 'active' && next.peerAdvert?.state !== 'active';
 }

@@ -11,7 +11,7 @@
  */
 import type { Logger } from '../../runtime/log';
 import { errorMessage } from '../../runtime/errors';
-import { addVip, announceVip, removeVip, vipLabel, type GarpSettings, type Vip } from './vip';
+import { addVip, announceVip, removeVip, vipLabel, type Announcement, type GarpSettings, type Vip } from './vip';
 import { runScript } from './scripts';
 
 export interface ScriptResource {
@@ -32,6 +32,7 @@ export class ResourceManager {
   private chain: Promise<void> = Promise.resolve();
   private wanted: 'held' | 'released' = 'released';
   private readonly status = new Map<string, ResourceStatus>();
+  private readonly announcements = new Map<string, Announcement>();
 
   constructor(
     private readonly vips: readonly Vip[],
@@ -81,13 +82,30 @@ export class ResourceManager {
     for (const s of scripts) await this.step(s.name, target, () => runScript(s.file, s.args, target === 'held' ? 'start' : 'stop'));
   }
 
+  /**
+   * Announce the held VIPs again: the peer just gave up VIPs it held too
+   * (a healed split brain), and its announcements pointed the LAN at it.
+   */
+  reannounce(reason: string): void {
+    if (this.wanted !== 'held') return;
+    this.log.info({ reason }, 're-announcing floating IPs');
+    for (const v of this.vips) if (this.status.get(vipLabel(v))?.status === 'held') this.announce(v);
+  }
+
   private async up(v: Vip): Promise<void> {
     await addVip(v);
-    announceVip(v, this.garp, (err) => this.log.warn({ err, vip: vipLabel(v) }, 'gratuitous ARP failed'));
+    this.announce(v);
   }
 
   private async down(v: Vip): Promise<void> {
+    this.announcements.get(vipLabel(v))?.cancel();
+    this.announcements.delete(vipLabel(v));
     await removeVip(v);
+  }
+
+  private announce(v: Vip): void {
+    this.announcements.get(vipLabel(v))?.cancel();
+    this.announcements.set(vipLabel(v), announceVip(v, this.garp, (err) => this.log.warn({ err, vip: vipLabel(v) }, 'announcement failed')));
   }
 
   private async step(name: string, target: Held, fn: () => Promise<void>): Promise<void> {

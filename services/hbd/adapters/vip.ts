@@ -6,7 +6,7 @@
  * a second, and fail it outright while a partitioned peer still has it; the
  * kernel sends no advertisement for a nodad address, hence send_ua.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { AppError } from '../../runtime/errors';
 
@@ -63,31 +63,49 @@ export async function presentVips(vips: readonly Vip[]): Promise<Vip[]> {
 
 export const SEND_UA = '/usr/libexec/heartbeat/send_ua';
 
-/** Announce a VIP: `repeat` packets `delayMs` apart, the first at once; in the background. */
-export function announceVip(v: Vip, garp: GarpSettings, onError: (err: Error) => void): void {
-  if (v.family === 6) return announceVip6(v, garp, onError);
-  // One arping per packet: iputils arping takes whole seconds only for -i.
-  for (let i = 0; i < garp.repeat; i++) {
-    const send = (): void => {
-      // -U expects no reply, so arping exits 1 after its wait: that is success here.
-      runAnnouncer('arping', ['-q', '-U', '-c', '1', '-w', '1', '-I', v.iface, v.address], [0, 1], v, onError);
-    };
-    if (i === 0) send();
-    else setTimeout(send, i * garp.delayMs).unref();
+/** A running announcement; cancel() stops the repeats still to come. */
+export interface Announcement {
+  cancel(): void;
+}
+
+/**
+ * Announce a VIP: `repeat` packets `delayMs` apart, the first at once; in the
+ * background. Cancel it when the VIP is released: a repeat sent after the
+ * release would point the LAN at a unit that no longer holds the address.
+ */
+export function announceVip(v: Vip, garp: GarpSettings, onError: (err: Error) => void): Announcement {
+  const children = new Set<ChildProcess>();
+  const timers: NodeJS.Timeout[] = [];
+  const start = (cmd: string, args: string[], okCodes: number[]): void => {
+    const child = runAnnouncer(cmd, args, okCodes, v, onError);
+    children.add(child);
+    child.once('exit', () => children.delete(child));
+  };
+  if (v.family === 6) {
+    if (!existsSync(SEND_UA)) onError(new Error(`${SEND_UA} missing (package resource-agents): ${vipLabel(v)} not announced`));
+    else start(SEND_UA, ['-i', String(garp.delayMs), '-c', String(garp.repeat), v.address, String(v.prefix), v.iface], [0]);
+  } else {
+    // One arping per packet: iputils arping takes whole seconds only for -i.
+    // -U expects no reply, so arping exits 1 after its wait: that is success here.
+    const send = (): void => start('arping', ['-q', '-U', '-c', '1', '-w', '1', '-I', v.iface, v.address], [0, 1]);
+    send();
+    for (let i = 1; i < garp.repeat; i++) timers.push(setTimeout(send, i * garp.delayMs));
   }
+  return {
+    cancel: () => {
+      timers.forEach((t) => clearTimeout(t));
+      children.forEach((c) => c.kill('SIGKILL'));
+    },
+  };
 }
 
-function announceVip6(v: Vip, garp: GarpSettings, onError: (err: Error) => void): void {
-  if (!existsSync(SEND_UA)) return onError(new Error(`${SEND_UA} missing (package resource-agents): ${vipLabel(v)} not announced`));
-  runAnnouncer(SEND_UA, ['-i', String(garp.delayMs), '-c', String(garp.repeat), v.address, String(v.prefix), v.iface], [0], v, onError);
-}
-
-function runAnnouncer(cmd: string, args: string[], okCodes: number[], v: Vip, onError: (err: Error) => void): void {
+function runAnnouncer(cmd: string, args: string[], okCodes: number[], v: Vip, onError: (err: Error) => void): ChildProcess {
   const child = spawn(cmd, args, { stdio: 'ignore' });
   child.on('error', onError);
-  child.on('exit', (code) => {
-    if (code !== null && !okCodes.includes(code)) onError(new Error(`${cmd} for ${vipLabel(v)} exited ${code}`));
+  child.on('exit', (code, signal) => {
+    if (signal === null && code !== null && !okCodes.includes(code)) onError(new Error(`${cmd} for ${vipLabel(v)} exited ${code}`));
   });
+  return child;
 }
 
 /** Interface whose subnet contains an IPv4 VIP, like Heartbeat's findif. */
