@@ -1,0 +1,68 @@
+import test from 'ava';
+import { GapCounter } from './advert-gaps';
+import { parseGarp } from './garp-watch';
+import { parseHbdLog } from './hbd-log';
+import { groupIncidents, type UnitEvent } from './incidents';
+
+const VIP = '198.18.0.100';
+// tcpdump -tt -n -e arp on the kit's br0: arping -U (hbd), send_arp (Heartbeat), an ordinary request.
+const ARPING = '1795304096.429984 0a:e6:60:e3:43:fd > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Request who-has 198.18.0.100 (ff:ff:ff:ff:ff:ff) tell 198.18.0.100, length 28';
+const SEND_ARP_REPLY = '1795304055.864834 C6:73:38:E9:1E:38 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Reply 198.18.0.100 is-at c6:73:38:e9:1e:38, length 28';
+const ORDINARY = '1795304055.900000 c6:73:38:e9:1e:38 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Request who-has 198.18.0.254 tell 198.18.0.2, length 28';
+
+test('GARPs in both forms, with capture time and source MAC', (t) => {
+  const a = parseGarp(ARPING, VIP);
+  t.is(a?.srcMac, '0a:e6:60:e3:43:fd');
+  t.true(Math.abs((a?.tMs ?? 0) - 1795304096429.984) < 0.001);
+  t.is(parseGarp(SEND_ARP_REPLY, VIP)?.srcMac, 'c6:73:38:e9:1e:38');
+  t.is(parseGarp(ORDINARY, VIP), undefined);
+  t.is(parseGarp(ARPING, '198.18.0.101'), undefined);
+  t.is(parseGarp('listening on br0, link-type EN10MB (Ethernet)', VIP), undefined);
+});
+
+test('advert gaps per sender, over warntime and deadtime', (t) => {
+  const c = new GapCounter(40, 60);
+  const udp = (s: number, src: string): string => `${s.toFixed(6)} IP ${src}.694 > 198.19.0.9.694: UDP, length 59`;
+  for (const s of [100.0, 100.02, 100.04, 100.09, 100.16]) c.line(udp(s, '198.19.0.1'));
+  c.line(udp(100.0, '198.19.0.2'));
+  c.line(udp(100.021, '198.19.0.2'));
+  c.line('tcpdump: verbose output suppressed');
+  const [a, b] = c.snapshot();
+  t.is(a?.source, '198.19.0.1');
+  t.is(a?.packets, 5);
+  t.true(Math.abs((a?.maxGapMs ?? 0) - 70) < 0.01);
+  t.is(a?.overWarn, 2);
+  t.is(a?.overDead, 1);
+  t.is(b?.overWarn, 0);
+  t.is(c.allGaps().length, 5);
+  c.reset();
+  t.deepEqual(c.snapshot(), []);
+});
+
+// hbd's pino lines as logged on the kit.
+const LOG = [
+  '{"level":30,"time":"2026-11-21T23:46:21.086Z","svc":"hbd","mod":"election","peer":"u1","status":"up","msg":"peer status"}',
+  '{"level":40,"time":"2026-11-21T23:50:31.079Z","svc":"hbd","mod":"election","peer":"u2","status":"warn","msg":"peer status"}',
+  '{"level":40,"time":"2026-11-21T23:50:31.099Z","svc":"hbd","mod":"election","link":"ucast:eth1:198.19.0.2","msg":"link dead"}',
+  '{"level":40,"time":"2026-11-21T23:50:31.100Z","svc":"hbd","mod":"election","peer":"u2","status":"dead","msg":"peer status"}',
+  '{"level":30,"time":"2026-11-21T23:50:31.110Z","svc":"hbd","mod":"election","from":"standby","to":"active","reason":"peer-dead","msg":"state change"}',
+  'TypeError: boom',
+  '    at x (main.js:1:1)',
+].join('\n');
+
+test('hbd log: peer, state, link and crash lines after the start', (t) => {
+  const evs = parseHbdLog(LOG, Date.parse('2026-11-21T23:50:00Z'));
+  t.deepEqual(
+    evs.map((e) => e.kind),
+    ['peer-warn', 'link-dead', 'peer-dead', 'became-active', 'error', 'error'],
+  );
+  t.is(parseHbdLog(LOG, Date.parse('2026-11-22T00:00:00Z')).length, 0);
+});
+
+test('events close together are one incident; warnings make none', (t) => {
+  const ev = (tMs: number, kind: UnitEvent['kind'], unit: string): UnitEvent => ({ tMs, kind, unit, line: '' });
+  const incidents = groupIncidents([ev(1000, 'peer-dead', 'u2'), ev(1010, 'became-active', 'u2'), ev(1500, 'peer-dead', 'u1'), ev(9000, 'peer-warn', 'u1'), ev(20_000, 'became-active', 'u1')], 2_060, 0);
+  t.is(incidents.length, 2);
+  t.is(incidents[0]?.events.length, 3);
+  t.is(incidents[1]?.atS, 20);
+});
