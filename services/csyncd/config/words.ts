@@ -1,0 +1,75 @@
+/**
+ * Shell-like word splitting for services.conf, where commands need quotes
+ * (`apply sh -c 'kill -USR2 $(cat /run/haproxy.pid)'`): single quotes are
+ * literal, double quotes allow \" and \\, a backslash outside quotes escapes
+ * the next character, `#` at the start of a word starts a comment, and a
+ * trailing backslash joins the next line. Nothing is expanded: commands run
+ * without a shell.
+ */
+
+/** One logical line split into words. */
+export interface WordLine {
+  /** 1-based line where it starts. */
+  line: number;
+  words: string[];
+  /** Set when the line could not be split (e.g. an unclosed quote). */
+  error?: string;
+}
+
+export function splitWordLines(text: string): WordLine[] {
+  const out: WordLine[] = [];
+  const raw = text.split(/\r?\n/);
+  let pending = '';
+  let start = 0;
+  raw.forEach((l, i) => {
+    if (pending === '') start = i + 1;
+    if (/(^|[^\\])(\\\\)*\\$/.test(l)) {
+      pending += l.slice(0, -1) + ' ';
+      return;
+    }
+    const r = splitWords(pending + l);
+    pending = '';
+    if (r.words.length > 0 || r.error !== undefined) out.push({ line: start, ...r });
+  });
+  if (pending !== '') {
+    const r = splitWords(pending);
+    if (r.words.length > 0 || r.error !== undefined) out.push({ line: start, ...r });
+  }
+  return out;
+}
+
+/** Split one line; never throws. */
+export function splitWords(line: string): { words: string[]; error?: string } {
+  const words: string[] = [];
+  let cur = '';
+  let inWord = false;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i] ?? '';
+    if (quote === "'") {
+      if (c === "'") quote = null;
+      else cur += c;
+      continue;
+    }
+    if (quote === '"') {
+      if (c === '"') quote = null;
+      else if (c === '\\' && (line[i + 1] === '"' || line[i + 1] === '\\')) cur += line[++i] ?? '';
+      else cur += c;
+      continue;
+    }
+    if (c === ' ' || c === '\t') {
+      if (inWord) words.push(cur);
+      cur = '';
+      inWord = false;
+      continue;
+    }
+    if (c === '#' && !inWord) break;
+    inWord = true;
+    if (c === "'" || c === '"') quote = c;
+    else if (c === '\\' && i + 1 < line.length) cur += line[++i] ?? '';
+    else cur += c;
+  }
+  if (quote !== null) return { words: [], error: `unclosed ${quote === '"' ? 'double' : 'single'} quote` };
+  if (inWord) words.push(cur);
+  return { words };
+}
