@@ -9,6 +9,8 @@ APT_PACKAGES=(
   resource-agents                                            # send_ua: IPv6 unsolicited neighbour advertisements (hbd)
   systemd                                                    # systemd-analyze verify of unit files
   keepalived heartbeat stress-ng                             # reference systems for tests and benchmarks
+  haproxy openssh-client openssh-server rsync csync2 curl    # csyncd: the synced service, stock SSH client, reference tools
+  chromium openssl                                           # statusd: the browser test, self-signed certificate
 )
 
 missing=()

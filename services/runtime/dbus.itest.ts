@@ -90,6 +90,12 @@ test('policy: an unprivileged user may read properties but not call methods or o
   t.regex(call?.message ?? '', /AccessDenied|rejected/);
 });
 
+test('a method named like a property is refused when the object is defined', async (t) => {
+  const b = await connect();
+  const err = t.throws(() => exportObject(b, '/com/lbos/Clash', { iface: 'com.lbos.Clash1', properties: { Status: { signature: 's', initial: '' } }, methods: { Status: { handler: () => '' } } }));
+  t.is((err as AppError).code, 'BUS_SPEC_INVALID');
+});
+
 test('no bus at the configured address gives BUS_UNAVAILABLE', async (t) => {
   const saved = process.env.DBUS_SYSTEM_BUS_ADDRESS;
   process.env.DBUS_SYSTEM_BUS_ADDRESS = `unix:path=${path.join(dir, 'nothing-here.sock')}`;

@@ -105,6 +105,8 @@ export interface ExportedObject {
 }
 
 export function exportObject(bus: MessageBus, path: string, spec: ObjectSpec): ExportedObject {
+  const clash = Object.keys(spec.methods).filter((m) => m in spec.properties);
+  if (clash.length > 0) throw new AppError('BUS_SPEC_INVALID', `${spec.iface}: ${clash.join(', ')} is both a property and a method`);
   const values: Record<string, unknown> = {};
   for (const [k, p] of Object.entries(spec.properties)) values[k] = p.initial;
   class Exported extends dbus.interface.Interface {}
@@ -184,7 +186,7 @@ export async function getServiceProxy(bus: MessageBus, service: string): Promise
   try {
     obj = await bus.getProxyObject(names.name, names.path);
   } catch (err) {
-    throw new AppError('SERVICE_UNAVAILABLE', `${service} is not on the bus (${busAddress()}): ${errorMessage(err)}`);
+    throw new AppError('SERVICE_UNAVAILABLE', `${service} is not on the bus: ${errorMessage(err)}`);
   }
   const iface = obj.getInterface(names.iface);
   const props = obj.getInterface('org.freedesktop.DBus.Properties');
