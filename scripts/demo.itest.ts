@@ -16,6 +16,7 @@ test('demo: two units come up (one active, one passive) and Ctrl-C cleans up', a
   t.teardown(() => child.kill('SIGKILL'));
   await waitFor(`both units on the status bar:\n${out}`, () => /u1: master active +Link +\| +u2: slave +passive Link/.test(out), 30_000);
   const id = /Simulated pair (\w+) is up/.exec(out)?.[1] ?? '';
+  await waitFor(`both units' sync green:\n${out}`, () => /u1: sync green/.test(out) && /u2: sync green/.test(out), 30_000);
   t.regex(out, /hactl\.js status/, 'tells how to look');
   t.regex(out, /kill -9 \d+/, 'tells how to fail over');
   t.true(simNamespaces().some((n) => n.includes(id)));

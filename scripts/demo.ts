@@ -9,6 +9,7 @@ import { HbdUnit, HACTL_MAIN } from './sim/hbd-unit';
 import { connectSystemBus, getServiceProxy, type MessageBus } from '../services/runtime/dbus';
 import { run, waitFor } from './sim/exec';
 import { startNicd, NICCTL_MAIN } from './sim/nicd-unit';
+import { CsyncPair, CSYNCCTL_MAIN } from '../services/csyncd/testing/csync-pair';
 
 const RESTART_AFTER_MS = 3000;
 
@@ -36,6 +37,15 @@ async function main(): Promise<void> {
   const dirs = writeHbdConfigs(pair, DEMO_SETTINGS);
   const units = pair.units.map((u, i) => new HbdUnit(pair, u, { configDir: dirs[i] ?? '', restartAfterMs: RESTART_AFTER_MS, onExit: (code) => process.stdout.write(`${stamp()} ${u.name}: hbd exited (${code}); VIPs released; restarting in ${RESTART_AFTER_MS / 1000}s\n`) }));
   units.forEach((u) => u.start());
+  // csyncd on both units, keys exchanged as in the ALOHA procedure (genkey, getkey).
+  process.stdout.write('Exchanging csyncd keys between the units (genkey, getkey)...\n');
+  const csync = CsyncPair.attach(pair);
+  await csync.exchangeKeys();
+  // First sync from unit 1, as an operator would after pairing: both units green.
+  for (const args of [['push', 'haproxy'], ['save'], ['save', '--remote']]) {
+    const r = await csync.ctl(0, args);
+    if (r.code !== 0) throw new Error(`csyncctl ${args.join(' ')}: ${r.stderr}`);
+  }
   const buses: MessageBus[] = [];
   const bars = new Map<string, Bar>();
   const show = (): void => {
@@ -49,6 +59,7 @@ async function main(): Promise<void> {
     const bus = await connectSystemBus();
     buses.push(bus);
     void watchUnit(bus, u.name, bars, show);
+    void watchSync(bus, u.name);
   }
   const [u1, u2] = pair.units;
   const env = (u: typeof u1): string => `DBUS_SYSTEM_BUS_ADDRESS=${u.busAddress}`;
@@ -71,6 +82,13 @@ Try, in another terminal (as root):
   ip netns exec ${pair.lanNs} ping ${VIP}          # the VIP answers throughout
   ip netns exec ${u1.ns} ip addr show eth0
 
+Configuration sync (csyncd, keys already exchanged):
+  echo '# my change' >> ${csync.paths[0].etc}/haproxy.cfg   # edit unit 1's haproxy.cfg: unit 1 turns orange
+  ip netns exec ${u1.ns} env ${env(u1)} node ${CSYNCCTL_MAIN()} push haproxy        # validated with haproxy -c on unit 2, swapped in, applied
+  ip netns exec ${u1.ns} env ${env(u1)} node ${CSYNCCTL_MAIN()} save                # persist here (running -> saved)
+  ip netns exec ${u1.ns} env ${env(u1)} node ${CSYNCCTL_MAIN()} save --remote       # and on unit 2: status turns green
+  ip netns exec ${u1.ns} env ${env(u1)} node ${CSYNCCTL_MAIN()} status
+
 Status changes appear below. Ctrl-C stops everything and removes the namespaces.
 `);
   await new Promise<void>((resolve) => {
@@ -79,11 +97,25 @@ Status changes appear below. Ctrl-C stops everything and removes the namespaces.
   });
   process.stdout.write('\nStopping...\n');
   await Promise.all(units.map((u) => u.stop()));
+  await csync.stop();
   await Promise.all(nicds.map((n) => n.stop()));
   buses.forEach((b) => b.disconnect());
   pair.teardown();
   process.stdout.write('Cleaned up.\n');
   process.exit(0);
+}
+
+/** Print each change of a unit's sync colour (csyncd's Status property). */
+async function watchSync(bus: MessageBus, name: string): Promise<void> {
+  const proxy = await waitFor(`csyncd on ${name}`, () => getServiceProxy(bus, 'csyncd').catch(() => undefined), 60_000, 200);
+  let last = '';
+  const report = (p: Record<string, unknown>): void => {
+    const line = `${String(p.Status ?? last)}${p.Reason === undefined || p.Reason === '' ? '' : ` (${String(p.Reason)})`}`;
+    if (p.Status !== undefined && line !== last) process.stdout.write(`${stamp()} ${name}: sync ${line}\n`);
+    if (p.Status !== undefined) last = line;
+  };
+  report(await proxy.getAll());
+  proxy.onChanged(report);
 }
 
 async function watchUnit(bus: MessageBus, name: string, bars: Map<string, Bar>, show: () => void): Promise<void> {
