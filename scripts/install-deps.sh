@@ -8,7 +8,7 @@ APT_PACKAGES=(
   socat iproute2 dbus iputils-arping tcpdump procps psmisc   # simulation kit and hbd
   resource-agents                                            # send_ua: IPv6 unsolicited neighbour advertisements (hbd)
   systemd                                                    # systemd-analyze verify of unit files
-  keepalived heartbeat stress-ng                             # reference systems for tests and benchmarks
+  keepalived heartbeat net-tools stress-ng                   # reference systems (Heartbeat's IPaddr uses ifconfig)
   haproxy openssh-client openssh-server rsync csync2 curl    # csyncd: the synced service, stock SSH client, reference tools
   chromium openssl                                           # statusd: the browser test, self-signed certificate
 )

@@ -42,7 +42,8 @@ export function writeHbdConfigs(pair: SimPair, s: HbdPairSettings): [string, str
       `initdead ${s.initdead}`,
       'udpport 694',
       ...(s.ucast ?? true ? [`ucast eth1 ${u1.hbIp}`, `ucast eth1 ${u2.hbIp}`].filter((l) => !l.endsWith(` ${u.hbIp}`)) : []),
-      ...(s.serial ?? true ? [`serial ${u.tty}`, `baud ${s.baud ?? 19200}`] : []),
+      // baud before serial: Heartbeat reads them in that order.
+      ...(s.serial ?? true ? [`baud ${s.baud ?? 19200}`, `serial ${u.tty}`] : []),
       ...(s.ping === true ? [`ping ${PING_NODE}`] : []),
       `auto_failback ${s.autoFailback ? 'on' : 'off'}`,
       'logfacility local0',
