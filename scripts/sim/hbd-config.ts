@@ -41,7 +41,8 @@ export function writeHbdConfigs(pair: SimPair, s: HbdPairSettings): [string, str
       `deadtime ${s.deadtime}`,
       `initdead ${s.initdead}`,
       'udpport 694',
-      ...(s.ucast ?? true ? [`ucast eth1 ${u1.hbIp}`, `ucast eth1 ${u2.hbIp}`].filter((l) => !l.endsWith(` ${u.hbIp}`)) : []),
+      // Both addresses on both units, as a real pair's identical ha.cf has: each skips its own.
+      ...(s.ucast ?? true ? [`ucast eth1 ${u1.hbIp}`, `ucast eth1 ${u2.hbIp}`] : []),
       // baud before serial: Heartbeat reads them in that order.
       ...(s.serial ?? true ? [`baud ${s.baud ?? 19200}`, `serial ${u.tty}`] : []),
       ...(s.ping === true ? [`ping ${PING_NODE}`] : []),

@@ -13,7 +13,7 @@ import { takeNextGeneration } from './generation';
 import { HbdDriver } from './runtime';
 import { ResourceManager } from './adapters/resources';
 import { presentVips, removeVip, vipLabel } from './adapters/vip';
-import { electionSettings, resolveScripts, resolveVips } from './wiring';
+import { electionSettings, localAddresses, resolveScripts, resolveVips, ucastToPeer } from './wiring';
 import { openUcastLinks } from './adapters/udp';
 import { openSerialLink } from './adapters/serial';
 import { pingSettingsFor, startPingMonitor, startTrackMonitor } from './adapters/health';
@@ -63,8 +63,10 @@ async function start(ctx: ServiceContext<HbdConfig>): Promise<RunningService<Hbd
     statusJson: () => JSON.stringify(view()),
   });
   wired = true;
+  const ucast = ucastToPeer(h.ucast, localAddresses());
+  for (const u of h.ucast.filter((x) => !ucast.includes(x))) log.info({ ucast: `${u.iface} ${u.peerAddress}` }, 'ucast line names this unit: skipped, as Heartbeat does');
   const links = [
-    ...(await openUcastLinks(h.ucast.map((u) => ({ iface: u.iface, peer: u.peerAddress })), h.udpPort, driver)),
+    ...(await openUcastLinks(ucast.map((u) => ({ iface: u.iface, peer: u.peerAddress })), h.udpPort, driver)),
     ...h.serial.map((dev) => openSerialLink(dev, h.baud, driver)),
   ];
   driver.attach(links);

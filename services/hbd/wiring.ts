@@ -1,6 +1,8 @@
 /** Config -> election settings and resolved resources; shared by main.ts and --release-vips. */
 import { AppError } from '../runtime/errors';
+import * as os from 'node:os';
 import type { HbdConfig } from './load';
+import type { UcastLink } from './config/ha-cf';
 import type { ElectionSettings } from './core/election-types';
 import type { ScriptResource } from './adapters/resources';
 import { findInterface, type Vip } from './adapters/vip';
@@ -43,3 +45,15 @@ export async function resolveScripts(c: HbdConfig): Promise<ScriptResource[]> {
   return out;
 }
 
+
+/**
+ * ucast lines that name one of our own addresses are skipped, as Heartbeat
+ * does: the same ha.cf can then list both units' addresses on both units.
+ */
+export function ucastToPeer(ucast: readonly UcastLink[], localAddresses: ReadonlySet<string>): UcastLink[] {
+  return ucast.filter((u) => !localAddresses.has(u.peerAddress));
+}
+
+export function localAddresses(): Set<string> {
+  return new Set(Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address)));
+}
