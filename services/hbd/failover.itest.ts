@@ -6,7 +6,7 @@ import { logsOfLastPair } from './testing/pair-harness';
 test.afterEach.always((t) => {
   if (!t.passed) t.log(logsOfLastPair());
 });
-import { run, sleep } from '../../scripts/sim/exec';
+import { run, sleep, waitFor } from '../../scripts/sim/exec';
 import { VIP6 } from '../../scripts/sim/pair';
 
 test('cold start: the haresources owner is active, the peer passive, the VIP on one unit', async (t) => {
@@ -90,4 +90,20 @@ test('manual failover with hactl standby and takeover', async (t) => {
   await hp.waitStates('active', 'passive');
   const json = JSON.parse(await hp.hbd[1].hactl('status', '--json')) as { role: string; state: string; peerState: string };
   t.deepEqual([json.role, json.state, json.peerState], ['slave', 'passive', 'active']);
+});
+
+test('hactl restart-pair restarts hbd on both units once, and the pair settles', async (t) => {
+  const hp = await HbdPair.start({ ...FAST, autoFailback: true }, { restartAfterMs: 300 });
+  t.teardown(() => hp.stop());
+  await hp.waitStates('active', 'passive');
+  const gens = [(await hp.props(0)).Generation, (await hp.props(1)).Generation];
+  t.regex(await hp.hbd[0].hactl('restart-pair'), /restart-pair requested/);
+  await waitFor('both units restarted', () => hp.hbd[0].starts === 2 && hp.hbd[1].starts === 2, 20_000, 50);
+  await hp.waitStates('active', 'passive', 15_000);
+  await hp.waitVip(['u1']);
+  const after = [(await hp.props(0)).Generation, (await hp.props(1)).Generation];
+  t.true(after[0] !== gens[0] && after[1] !== gens[1], `new generations ${JSON.stringify([gens, after])}`);
+  await sleep(2000);
+  t.is(hp.hbd[0].starts, 2, 'no restart loop');
+  t.is(hp.hbd[1].starts, 2, 'no restart loop');
 });

@@ -15,6 +15,8 @@ Commands:
   status      show this unit's HA state: Master|Slave, Active|Passive, Link, peer, links, resources
   standby     hand the floating IPs and resources to the peer (like hb_standby)
   takeover    take the floating IPs and resources from the peer (like hb_takeover)
+  restart-pair  restart hbd on both units: the peer first, then this one
+                (like the appliance's "Restart Heartbeat"; a short outage)
 Options:
   --json      machine-readable status
   -h, --help  this text; --version the version
@@ -27,8 +29,9 @@ void runTool({
   options: { json: { type: 'boolean' } },
   run: async (cli, out) => {
     const cmd = cli.positionals[0];
-    if (cmd === undefined) throw new AppError('USAGE', 'missing command (status, standby, takeover)');
-    if (!['status', 'standby', 'takeover'].includes(cmd)) throw new AppError('USAGE', `unknown command "${cmd}"`);
+    if (cmd === undefined) throw new AppError('USAGE', 'missing command (status, standby, takeover, restart-pair)');
+    const methods: Record<string, string> = { standby: 'Standby', takeover: 'Takeover', 'restart-pair': 'RestartPair' };
+    if (cmd !== 'status' && methods[cmd] === undefined) throw new AppError('USAGE', `unknown command "${cmd}"`);
     if (cli.positionals.length > 1) throw new AppError('USAGE', `unexpected argument "${cli.positionals[1] ?? ''}"`);
     const bus = await connectSystemBus();
     try {
@@ -38,7 +41,7 @@ void runTool({
         out.write(cli.values.json === true ? `${JSON.stringify(view, null, 2)}\n` : renderStatus(view));
         return EXIT.OK;
       }
-      await callMember(hbd.iface, cmd === 'standby' ? 'Standby' : 'Takeover');
+      await callMember(hbd.iface, methods[cmd] ?? '');
       out.write(`${cmd} requested\n`);
       return EXIT.OK;
     } finally {

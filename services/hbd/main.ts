@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { runService, type RunningService, type ServiceContext } from '../runtime/service';
 import { stringOpt, type ParsedCli } from '../runtime/cli';
 import { AppError } from '../runtime/errors';
+import { EXIT } from '../runtime/exit-codes';
 import { loadHbdConfig, DEFAULT_CONFIG_DIR, type HbdConfig } from './load';
 import { takeNextGeneration } from './generation';
 import { HbdDriver } from './runtime';
@@ -56,10 +57,22 @@ async function start(ctx: ServiceContext<HbdConfig>): Promise<RunningService<Hbd
   };
   const resources = new ResourceManager(vips, scripts, { repeat: h.garpRepeat, delayMs: h.garpDelayMs }, log.child({ mod: 'resources' }), () => changed(true));
   const clock = (): number => performance.now();
-  const driver = new HbdDriver({ settings: electionSettings(config), auth: config.auth, generation, resources, log: log.child({ mod: 'election' }), clock, changed });
+  let monitors: { stop(): void }[] = [];
+  const stopAll = async (): Promise<void> => {
+    monitors.forEach((m) => m.stop());
+    if (publishTimer !== null) clearTimeout(publishTimer);
+    await driver.stop();
+  };
+  const restartSelf = (reason: string): void => {
+    log.warn({ reason }, 'restarting hbd (exit 75: the supervisor starts it again)');
+    notify.stopping(reason);
+    void stopAll().finally(() => process.exit(EXIT.RESTART));
+  };
+  const driver = new HbdDriver({ settings: electionSettings(config), auth: config.auth, generation, resources, log: log.child({ mod: 'election' }), clock, changed, restartSelf });
   const exported = exportHbd(bus, dbusProperties(view(), Date.now()), {
     standby: () => driver.dispatch({ type: 'StandbyRequested', now: clock() }),
     takeover: () => driver.dispatch({ type: 'TakeoverRequested', now: clock() }),
+    restartPair: () => driver.requestPairRestart(),
     statusJson: () => JSON.stringify(view()),
   });
   wired = true;
@@ -70,7 +83,7 @@ async function start(ctx: ServiceContext<HbdConfig>): Promise<RunningService<Hbd
     ...h.serial.map((dev) => openSerialLink(dev, h.baud, driver)),
   ];
   driver.attach(links);
-  const monitors = [
+  monitors = [
     ...(h.ping.length > 0 ? [startPingMonitor(pingSettingsFor(h.ping, h.deadtimeMs, h.deadpingMs), clock, (n) => driver.dispatch({ type: 'PingChanged', now: clock(), reachable: n }))] : []),
     startTrackMonitor({ interfaces: h.trackInterfaces, scripts: h.trackScripts }, (ok, why) => {
       log.info({ ok, why }, 'track status');
@@ -84,11 +97,7 @@ async function start(ctx: ServiceContext<HbdConfig>): Promise<RunningService<Hbd
       if (JSON.stringify(next) === JSON.stringify(config)) return;
       throw new AppError('RELOAD_NEEDS_RESTART', 'the configuration changed: restart hbd to apply it (the new files are valid)');
     },
-    stop: async () => {
-      monitors.forEach((m) => m.stop());
-      if (publishTimer !== null) clearTimeout(publishTimer);
-      await driver.stop();
-    },
+    stop: stopAll,
     dump: () => ({ election: driver.election, view: view() }),
   };
 }

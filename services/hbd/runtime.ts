@@ -5,6 +5,7 @@
  * here; every drop is counted by reason and never reaches the election.
  */
 import type { Logger } from '../runtime/log';
+import { AppError } from '../runtime/errors';
 import { initialState, step } from './core/election';
 import type { AdvertBody, Effect, ElectionEvent, ElectionSettings, ElectionState, TimerName } from './core/election-types';
 import { decodeAdvert, encodeAdvert, type AdvertAuth } from './core/message';
@@ -30,6 +31,8 @@ export interface DriverDeps {
   clock: () => number;
   /** Called after every batch of events; `urgent` when state, peer or links changed. */
   changed: (urgent: boolean) => void;
+  /** Stop and exit so the supervisor starts hbd again (hactl restart-pair). Called once. */
+  restartSelf: (reason: string) => void;
 }
 
 export class HbdDriver implements LinkSink {
@@ -41,6 +44,11 @@ export class HbdDriver implements LinkSink {
   private seq = 0;
   private replay: ReplayState = EMPTY_REPLAY_STATE;
   private urgent = false;
+  /** hactl restart-pair: set until the peer shows a new generation (it restarted). */
+  private restartRequest: { peerGeneration: number | null } | null = null;
+  private restarting = false;
+  private peerGeneration: number | null = null;
+  private startedAt = 0;
   readonly counters = new Map<string, LinkCounters>();
   readonly drops = new Map<string, number>();
 
@@ -59,7 +67,26 @@ export class HbdDriver implements LinkSink {
   }
 
   start(): void {
-    this.dispatch({ type: 'Started', now: this.d.clock() });
+    this.startedAt = this.d.clock();
+    this.dispatch({ type: 'Started', now: this.startedAt });
+  }
+
+  /**
+   * hactl restart-pair, like the reference appliance's "Restart Heartbeat":
+   * the peer restarts first (asked by a flag in our adverts), then, once its
+   * new generation shows it is back, this unit restarts too.
+   */
+  requestPairRestart(): void {
+    const peer = this.state.liveness.peer;
+    if (peer !== 'up' && peer !== 'warn') throw new AppError('PEER_UNREACHABLE', `cannot restart the pair: the peer ${this.d.settings.peer} is ${peer}`);
+    this.restartRequest = { peerGeneration: this.peerGeneration };
+    this.d.log.info({ peer: this.d.settings.peer }, 'restart-pair requested: asking the peer to restart first');
+  }
+
+  private restart(reason: string): void {
+    if (this.restarting) return;
+    this.restarting = true;
+    this.d.restartSelf(reason);
   }
 
   dispatch(ev: ElectionEvent): void {
@@ -156,7 +183,8 @@ export class HbdDriver implements LinkSink {
   private send(body: AdvertBody): void {
     this.seq += 1;
     for (const l of this.links) {
-      const frame = encodeAdvert({ ...body, generation: this.d.generation, seq: this.seq, link: l.kind }, this.d.auth);
+      const restartPair = this.restartRequest !== null;
+      const frame = encodeAdvert({ ...body, generation: this.d.generation, seq: this.seq, link: l.kind, restartPair }, this.d.auth);
       l.send(frame);
     }
   }
@@ -175,11 +203,29 @@ export class HbdDriver implements LinkSink {
     const r = checkReplay(this.replay, a.node, f.linkId, a.generation, a.seq);
     if (r.verdict !== 'accepted') return this.drop({ linkId: f.linkId, reason: r.verdict });
     this.replay = r.state;
+    this.onPeerGeneration(a.generation, a.restartPair === true);
     const c = this.counter(f.linkId);
     c.received += 1;
     c.lastSeenWallMs = Date.now();
     const { node, state, priority, pingReachable, healthy, manualEpoch, manualNode } = a;
     this.dispatch({ type: 'AdvertReceived', now: this.d.clock(), link: f.linkId, advert: { node, state, priority, pingReachable, healthy, manualEpoch, manualNode } });
+  }
+
+  /** restart-pair bookkeeping, outside the election: it is about processes, not roles. */
+  private onPeerGeneration(generation: number, peerAsksRestart: boolean): void {
+    const before = this.peerGeneration;
+    this.peerGeneration = generation;
+    const req = this.restartRequest;
+    if (req !== null && req.peerGeneration !== null && generation !== req.peerGeneration) {
+      this.restartRequest = null;
+      return this.restart('restart-pair: the peer is back with a new generation; now this unit');
+    }
+    if (req !== null && req.peerGeneration === null && before === null) req.peerGeneration = generation;
+    // A freshly started hbd still sees the flag until the requester notices the
+    // new generation: ignore it during initdead so the pair does not loop.
+    if (peerAsksRestart && req === null && this.d.clock() - this.startedAt > this.d.settings.initdeadMs) {
+      this.restart('restart-pair: the peer asked this unit to restart');
+    }
   }
 
   drop(d: LinkDrop): void {

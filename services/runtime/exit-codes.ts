@@ -10,6 +10,8 @@ export const EXIT = {
   REFUSED: 2,
   /** Wrong command-line usage. */
   USAGE: 64,
+  /** Stopped on purpose to be started again by the supervisor (Restart=on-failure). */
+  RESTART: 75,
   /** Input data (a file named on the command line) is wrong. */
   DATA: 65,
   /** A needed service (D-Bus, the daemon a tool talks to) is not there. */

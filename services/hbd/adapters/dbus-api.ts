@@ -3,6 +3,7 @@
  * hactl and statusd use only this. Documented in services/hbd/README.md.
  */
 import { busNamesOf, exportObject, type ExportedObject, type MessageBus } from '../../runtime/dbus';
+import { AppError } from '../../runtime/errors';
 
 /** One heartbeat link as published: (id, kind, status, last seen unix ms, received, dropped). */
 export type LinkTuple = [string, string, string, bigint, bigint, bigint];
@@ -31,6 +32,8 @@ export interface HbdProperties {
 export interface HbdActions {
   standby(): void;
   takeover(): void;
+  /** Optional so stand-ins (statusd's bench rig) need not implement it. */
+  restartPair?(): void;
   statusJson(): string;
 }
 
@@ -57,6 +60,12 @@ export function exportHbd(bus: MessageBus, initial: HbdProperties, actions: HbdA
     methods: {
       Standby: { handler: () => actions.standby() },
       Takeover: { handler: () => actions.takeover() },
+      RestartPair: {
+        handler: () => {
+          if (actions.restartPair === undefined) throw new AppError('NOT_SUPPORTED', 'restart-pair is not supported here');
+          actions.restartPair();
+        },
+      },
       Status: { outSignature: 's', handler: () => actions.statusJson() },
     },
   });

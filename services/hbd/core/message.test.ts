@@ -82,7 +82,7 @@ test('authenticated but out-of-range fields are bad-field', (t) => {
   };
   const frame = encodeAdvert(ADVERT, AUTH);
   // link 2, state 4, reserved flag bit, seq >= 2^53, upper-case name byte
-  const patches: Array<[number, number]> = [[4, 2], [5, 4], [6, 0x81], [15, 0xff], [27, 0x41]];
+  const patches: Array<[number, number]> = [[4, 2], [5, 4], [6, 0x81], [6, 0x04], [15, 0xff], [27, 0x41]];
   for (const [offset, value] of patches) {
     const f = Buffer.from(frame);
     f[offset] = value;
@@ -111,4 +111,11 @@ test('encode refuses what decode would refuse', (t) => {
   t.throws(() => encodeAdvert({ ...ADVERT, node: '' }, AUTH), { message: /bad node/ });
   t.throws(() => encodeAdvert({ ...ADVERT, seq: -1, priority: 256 }, AUTH), { message: /bad seq, priority/ });
   t.throws(() => encodeAdvert({ ...ADVERT, generation: 2 ** 32 }, AUTH), { message: /bad generation/ });
+});
+
+test('the restart-pair flag round-trips and is absent when not set', (t) => {
+  const on = decodeAdvert(encodeAdvert({ ...ADVERT, restartPair: true }, AUTH), AUTH);
+  t.true(on.ok && on.advert.restartPair === true);
+  const off = decodeAdvert(encodeAdvert(ADVERT, AUTH), AUTH);
+  t.true(off.ok && off.advert.restartPair === undefined);
 });

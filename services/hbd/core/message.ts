@@ -8,7 +8,8 @@
  *    3   1  auth method: 1 md5, 2 sha1, 3 sha256
  *    4   1  link: 0 udp, 1 serial
  *    5   1  state: 0 init, 1 standby, 2 active, 3 stopped
- *    6   1  flags: bit 0 healthy (track_interface/track_script ok); other bits 0
+ *    6   1  flags: bit 0 healthy (track_interface/track_script ok); bit 1 restart-pair
+ *           requested (hactl restart-pair); other bits 0
  *    7   1  priority
  *    8   1  ping nodes reachable
  *    9   1  node name length (1..64)
@@ -55,6 +56,8 @@ export interface Advert {
   /** Manual override (hb_standby / hb_takeover): epoch and target node, '' for none. */
   manualEpoch: number;
   manualNode: string;
+  /** The sender asks its peer to restart hbd (hactl restart-pair); absent = false. */
+  restartPair?: boolean;
 }
 
 export type DecodeFailure = 'short' | 'bad-magic' | 'bad-version' | 'bad-length' | 'bad-field' | 'bad-mac' | 'too-long';
@@ -69,6 +72,8 @@ const METHOD_ID: Record<AuthMethod, number> = { md5: 1, sha1: 2, sha256: 3 };
 const LINKS: readonly LinkKind[] = ['udp', 'serial'];
 const STATES: readonly AdvertState[] = ['init', 'standby', 'active', 'stopped'];
 const FLAG_HEALTHY = 0x01;
+const FLAG_RESTART_PAIR = 0x02;
+const KNOWN_FLAGS = FLAG_HEALTHY | FLAG_RESTART_PAIR;
 export const MAX_ADVERT_BYTES = HEADER_BYTES + 2 * MAX_NAME_BYTES + 16;
 const NAME = /^[a-z0-9._-]*$/;
 const TWO_POW_32 = 2 ** 32;
@@ -84,7 +89,7 @@ export function encodeAdvert(a: Advert, auth: AdvertAuth): Buffer {
   body.writeUInt8(METHOD_ID[auth.method], 3);
   body.writeUInt8(LINKS.indexOf(a.link), 4);
   body.writeUInt8(STATES.indexOf(a.state), 5);
-  body.writeUInt8(a.healthy ? FLAG_HEALTHY : 0, 6);
+  body.writeUInt8((a.healthy ? FLAG_HEALTHY : 0) | (a.restartPair === true ? FLAG_RESTART_PAIR : 0), 6);
   body.writeUInt8(a.priority, 7);
   body.writeUInt8(a.pingReachable, 8);
   body.writeUInt8(node.length, 9);
@@ -158,7 +163,7 @@ function parseFields(b: Buffer): Advert | undefined {
   const node = b.toString('latin1', HEADER_BYTES, HEADER_BYTES + nodeLen);
   const manualNode = b.toString('latin1', HEADER_BYTES + nodeLen, HEADER_BYTES + nodeLen + b.readUInt8(10));
   const seq = seqHigh * TWO_POW_32 + b.readUInt32BE(19);
-  if (link === undefined || state === undefined || (flags & ~FLAG_HEALTHY) !== 0) return undefined;
+  if (link === undefined || state === undefined || (flags & ~KNOWN_FLAGS) !== 0) return undefined;
   if (!Number.isSafeInteger(seq) || !NAME.test(node) || !NAME.test(manualNode)) return undefined;
   return {
     node,
@@ -171,5 +176,6 @@ function parseFields(b: Buffer): Advert | undefined {
     healthy: (flags & FLAG_HEALTHY) !== 0,
     manualEpoch: b.readUInt32BE(23),
     manualNode,
+    ...((flags & FLAG_RESTART_PAIR) !== 0 ? { restartPair: true } : {}),
   };
 }

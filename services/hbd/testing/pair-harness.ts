@@ -18,11 +18,11 @@ export class HbdPair {
   private readonly buses: MessageBus[] = [];
   private constructor(readonly pair: SimPair, readonly hbd: [HbdUnit, HbdUnit], readonly dirs: [string, string]) {}
 
-  static async start(settings: HbdPairSettings, opts: { startU2AfterMs?: number } = {}): Promise<HbdPair> {
+  static async start(settings: HbdPairSettings, opts: { startU2AfterMs?: number; restartAfterMs?: number } = {}): Promise<HbdPair> {
     const pair = await SimPair.create();
     try {
       const dirs = writeHbdConfigs(pair, settings);
-      const hbd = pair.units.map((u, i) => new HbdUnit(pair, u, { configDir: dirs[i] ?? '' })) as [HbdUnit, HbdUnit];
+      const hbd = pair.units.map((u, i) => new HbdUnit(pair, u, { configDir: dirs[i] ?? '', restartAfterMs: opts.restartAfterMs ?? null })) as [HbdUnit, HbdUnit];
       const hp = new HbdPair(pair, hbd, dirs);
       hbd[0].start();
       if (opts.startU2AfterMs !== undefined) await sleep(opts.startU2AfterMs);

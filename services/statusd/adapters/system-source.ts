@@ -1,0 +1,61 @@
+/**
+ * System figures (CPU, memory, disks, uptime, temperatures) from
+ * `systeminformation`, sampled every sample_interval (5 s by default) in a
+ * worker thread (adapters/system-worker.ts: systeminformation blocks with
+ * execSync on Linux). A worker that dies is restarted after a pause; until
+ * then the figures stay as they were.
+ */
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../../runtime/log';
+import { systemView } from '../core/system-views';
+import type { Publish, StateSource } from '../ports/state-source';
+import type { WorkerMessage } from './system-worker';
+
+const RESTART_MS = 30_000;
+
+export class SystemSource implements StateSource {
+  readonly key = 'system';
+  private worker: Worker | null = null;
+  private stopped = false;
+  private restart: NodeJS.Timeout | null = null;
+  private readonly warned = new Set<string>();
+
+  constructor(private readonly intervalMs: number, private readonly log: Logger) {}
+
+  async start(publish: Publish): Promise<void> {
+    this.spawn(publish);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.restart !== null) clearTimeout(this.restart);
+    await this.worker?.terminate();
+    this.worker = null;
+  }
+
+  private spawn(publish: Publish): void {
+    if (this.stopped) return;
+    const w = new Worker(path.join(__dirname, 'system-worker.js'), {
+      workerData: { intervalMs: this.intervalMs },
+      resourceLimits: { maxOldGenerationSizeMb: 32 },
+    });
+    this.worker = w;
+    w.unref();
+    w.on('message', (m: WorkerMessage) => {
+      for (const what of m.failed) {
+        if (!this.warned.has(what)) this.log.warn({ what }, 'system figure unavailable');
+        this.warned.add(what);
+      }
+      publish([this.key], systemView(m.sample));
+    });
+    w.on('error', (err) => this.log.error({ err }, 'system figures worker failed'));
+    w.on('exit', (code) => {
+      if (this.stopped || this.worker !== w) return;
+      this.worker = null;
+      this.log.warn({ code, restartMs: RESTART_MS }, 'system figures worker exited; restarting');
+      this.restart = setTimeout(() => this.spawn(publish), RESTART_MS);
+      this.restart.unref();
+    });
+  }
+}

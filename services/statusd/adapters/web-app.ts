@@ -1,0 +1,119 @@
+/**
+ * The HTTPS request handler (README "HTTP API"): the page's files, login,
+ * logout, session, and the two actions. State-changing requests pass
+ * core/request-checks (Origin, session, CSRF header); actions are audited.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../../runtime/log';
+import { errorMessage, isAppError } from '../../runtime/errors';
+import type { Auth } from '../auth';
+import { decodeFailover, decodeLogin, decodeRestart } from '../core/api-requests';
+import { actionVerdict, checkOrigin, CSRF_HEADER, parseCookies, rateKey, SESSION_COOKIE, sessionCookie } from '../core/request-checks';
+import type { FailoverControl, UnitControl } from '../ports/controls';
+import { readBody, remoteAddress, sendError, sendJson } from './http-util';
+import type { StaticFiles } from './static-files';
+
+export interface WebAppDeps {
+  auth: Auth;
+  files: StaticFiles;
+  units: readonly string[];
+  unitControl: UnitControl;
+  failover: FailoverControl;
+  allowOrigins: readonly string[];
+  sessionMaxAgeS: number;
+  log: Logger;
+  /** Close the feeds of a session that ended. */
+  endSession(token: string): void;
+}
+
+const BODY_LIMIT = 4096;
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export function createWebApp(d: WebAppDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const token = (req: IncomingMessage): string | undefined => parseCookies(req.headers.cookie).get(SESSION_COOKIE);
+  const origin = (req: IncomingMessage) => checkOrigin(req.headers.origin, req.headers.host, 'https', d.allowOrigins);
+
+  /** Gate, body, audit: the shape every action shares. */
+  const action = (name: string, run: (body: string, user: string, req: IncomingMessage) => Promise<{ status: number; body: unknown; target: string }>): Handler => async (req, res) => {
+    const session = d.auth.check(token(req));
+    const gate = actionVerdict({ origin: origin(req), session, csrfHeader: req.headers[CSRF_HEADER] as string | undefined });
+    const from = remoteAddress(req);
+    if (!gate.ok) {
+      d.log.warn({ audit: name, from, result: 'refused', code: gate.code, reason: gate.reason }, 'action refused');
+      return sendError(res, gate.status, gate.code, gate.reason);
+    }
+    const user = session.ok ? session.session.user : '?';
+    const body = await readBody(req, BODY_LIMIT);
+    if (!body.ok) return sendError(res, body.status, body.code, 'bad request body');
+    try {
+      const r = await run(body.text, user, req);
+      d.log.info({ audit: name, user, from, target: r.target, result: r.status < 300 ? 'ok' : 'refused', status: r.status }, `action ${name}`);
+      sendJson(res, r.status, r.body);
+    } catch (err) {
+      const code = isAppError(err) ? err.code : 'ACTION_FAILED';
+      d.log.error({ audit: name, user, from, result: 'failed', code, err }, `action ${name} failed`);
+      sendError(res, code === 'ACTION_DENIED' ? 403 : code === 'UNIT_NOT_ALLOWED' ? 400 : 502, code, errorMessage(err));
+    }
+  };
+
+  const routes: Record<string, Handler> = {
+    'GET /api/session': async (req, res) => {
+      const s = d.auth.check(token(req));
+      if (!s.ok) return sendError(res, 401, 'NOT_LOGGED_IN', `session ${s.reason}`);
+      sendJson(res, 200, { user: s.session.user, csrf: s.session.csrf, units: d.units });
+    },
+    'POST /api/login': async (req, res) => {
+      if (origin(req) === 'foreign') return sendError(res, 403, 'FOREIGN_ORIGIN', 'foreign origin');
+      const body = await readBody(req, BODY_LIMIT);
+      if (!body.ok) return sendError(res, body.status, body.code, 'bad request body');
+      const login = decodeLogin(body.text);
+      if (!login.ok) return sendError(res, 400, login.code, login.message);
+      const from = remoteAddress(req);
+      const r = await d.auth.login(login.value.user, login.value.password, rateKey(from));
+      if (!r.ok && r.reason === 'rate-limited') {
+        d.log.warn({ audit: 'login', user: login.value.user.slice(0, 32), from, result: 'rate-limited' }, 'login rate-limited');
+        return sendError(res, 429, 'RATE_LIMITED', 'too many login attempts; try again later', { 'retry-after': String(Math.ceil(r.retryAfterMs / 1000)) });
+      }
+      if (!r.ok) {
+        d.log.warn({ audit: 'login', user: login.value.user.slice(0, 32), from, result: 'bad-credentials' }, 'login failed');
+        return sendError(res, 401, 'BAD_CREDENTIALS', 'wrong user name or password');
+      }
+      d.log.info({ audit: 'login', user: r.session.user, from, result: 'ok' }, 'login');
+      sendJson(res, 200, { user: r.session.user, csrf: r.session.csrf, units: d.units }, { 'set-cookie': sessionCookie(r.token, d.sessionMaxAgeS) });
+    },
+    'POST /api/logout': action('logout', async (_b, _u, req) => {
+      const t = token(req) ?? '';
+      d.auth.logout(t);
+      d.endSession(t);
+      return { status: 200, body: { ok: true }, target: '-' };
+    }),
+    'POST /api/units/restart': action('restart-unit', async (text) => {
+      const v = decodeRestart(text, d.units);
+      if (!v.ok) return { status: 400, body: { error: v.code, message: v.message }, target: '?' };
+      await d.unitControl.restart(v.value.unit);
+      return { status: 202, body: { ok: true, unit: v.value.unit }, target: v.value.unit };
+    }),
+    'POST /api/failover': action('failover', async (text) => {
+      const v = decodeFailover(text);
+      if (!v.ok) return { status: 400, body: { error: v.code, message: v.message }, target: '?' };
+      await d.failover.request(v.value.action);
+      return { status: 202, body: { ok: true, action: v.value.action }, target: v.value.action };
+    }),
+  };
+
+  return (req, res) => {
+    const urlPath = (req.url ?? '/').split('?')[0] ?? '/';
+    const route = routes[`${req.method ?? ''} ${urlPath}`];
+    if (route !== undefined) {
+      route(req, res).catch((err: unknown) => {
+        d.log.error({ err, path: urlPath }, 'request failed');
+        sendError(res, 500, 'INTERNAL', 'internal error');
+      });
+      return;
+    }
+    if ((req.method === 'GET' || req.method === 'HEAD') && d.files.serve(urlPath, req, res)) return;
+    const known = Object.keys(routes).some((r) => r.endsWith(` ${urlPath}`)) || d.files.has(urlPath);
+    sendError(res, known ? 405 : 404, known ? 'METHOD_NOT_ALLOWED' : 'NOT_FOUND', known ? 'method not allowed' : 'not found');
+  };
+}

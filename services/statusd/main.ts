@@ -1,0 +1,60 @@
+/**
+ * statusd: live status feed and System Overview page. Wiring only:
+ * config -> buses -> app (app.ts) -> D-Bus object -> run.
+ *   statusd [-c FILE] [--state-dir DIR]   run in the foreground (Type=notify)
+ *   statusd --check-config [-c FILE]      validate and exit
+ */
+import { runService, type RunningService, type ServiceContext } from '../runtime/service';
+import { connectSystemBus } from '../runtime/dbus';
+import { AppError } from '../runtime/errors';
+import { loadStatusdConfig } from './config/load';
+import { DEFAULT_CONFIG_FILE, DEFAULT_STATE_DIR, type StatusdConfig } from './config/types';
+import { startApp } from './app';
+import { exportStatusd } from './adapters/dbus-api';
+
+const PUBLISH_EVERY_MS = 1000;
+
+async function start(ctx: ServiceContext<StatusdConfig>): Promise<RunningService<StatusdConfig>> {
+  const { config, log, bus, notify } = ctx;
+  const systemdBus = config.systemdBus === null ? bus : await connectSystemBus(config.systemdBus);
+  const app = await startApp({ config, log, bus, systemdBus });
+  const props = () => {
+    const s = app.hub.stats();
+    return { Clients: s.clients, StalledClients: s.stalled, Epoch: app.hub.epoch, Seq: BigInt(s.seq) };
+  };
+  const exported = exportStatusd(bus, props(), () => app.stats());
+  const timer = setInterval(() => {
+    exported.update(props());
+    notify.status(`${app.hub.size} feed clients, seq ${app.hub.seq}`);
+  }, PUBLISH_EVERY_MS);
+  return {
+    reload: async (next) => {
+      await app.reloadTls();
+      if (JSON.stringify(next) !== JSON.stringify(config)) {
+        throw new AppError('RELOAD_NEEDS_RESTART', 'certificate reloaded; other configuration changes need a restart of statusd');
+      }
+    },
+    stop: async () => {
+      clearInterval(timer);
+      await app.stop();
+      if (systemdBus !== bus) systemdBus.disconnect();
+    },
+    dump: () => app.stats(),
+  };
+}
+
+void runService<StatusdConfig>({
+  name: 'statusd',
+  summary: 'Live status feed (WebSocket) and System Overview page over HTTPS, with login.\nShows hbd, nicd, csyncd, paneld and systemd units as they change.',
+  options: {
+    config: { type: 'string', short: 'c' },
+    'state-dir': { type: 'string' },
+  },
+  optionsHelp: [
+    `  -c, --config FILE   statusd.conf (default ${DEFAULT_CONFIG_FILE}; defaults when it does not exist)`,
+    `      --state-dir DIR users, initial password, certificate (default $STATUSD_STATE_DIR or ${DEFAULT_STATE_DIR})`,
+  ],
+  loadConfig: loadStatusdConfig,
+  start,
+  stopDeadlineMs: 5000,
+});

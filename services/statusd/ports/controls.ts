@@ -1,0 +1,35 @@
+/**
+ * What the page's buttons act on: systemd units (RestartUnit) and hbd
+ * (Standby/Takeover). Adapters: adapters/systemd-source.ts and
+ * adapters/hbd-control.ts; fakes below record calls.
+ */
+
+export type FailoverKind = 'standby' | 'takeover';
+
+export interface UnitControl {
+  /** Ask systemd to restart a unit; resolves when the job is queued. */
+  restart(unit: string): Promise<void>;
+}
+
+export interface FailoverControl {
+  request(kind: FailoverKind): Promise<void>;
+}
+
+/** Records restarts; `fail` makes the next call throw it. */
+export class FakeUnitControl implements UnitControl {
+  readonly restarted: string[] = [];
+  fail: Error | null = null;
+
+  async restart(unit: string): Promise<void> {
+    if (this.fail !== null) throw this.fail;
+    this.restarted.push(unit);
+  }
+}
+
+export class FakeFailoverControl implements FailoverControl {
+  readonly requests: FailoverKind[] = [];
+
+  async request(kind: FailoverKind): Promise<void> {
+    this.requests.push(kind);
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * statusd on a simulated unit (tests, demo): runs inside the unit's network
+ * namespace on its LAN address with DBUS_SYSTEM_BUS_ADDRESS = the unit's
+ * bus, ports 9080/9443 as on the appliance, state in DIR/<unit>/statusd.
+ * Optionally a stand-in systemd on its own bus, so the Services table has
+ * something to show (the kit has no systemd).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import * as path from 'node:path';
+import { repoRoot } from '../../runtime/cli';
+import { connectSystemBus, type MessageBus } from '../../runtime/dbus';
+import { waitFor } from '../../../scripts/sim/exec';
+import type { SimPair, SimProcess, SimUnit } from '../../../scripts/sim/pair';
+import { DEFAULT_UNITS } from '../config/types';
+import { FakeSystemd, type FakeUnitState } from './fake-systemd';
+import { startOpenBus, type OpenBus } from './private-bus';
+
+export const STATUSD_MAIN = (): string => path.join(repoRoot(), 'dist', 'services', 'statusd', 'main.js');
+
+export interface UnitStatusdOptions {
+  /** Extra statusd.conf lines. */
+  extra?: string[];
+  /** Run a stand-in systemd with these units (default: none, Services shows "systemd not reachable"). */
+  systemd?: Record<string, Partial<FakeUnitState>>;
+  logLevel?: string;
+}
+
+export interface UnitStatusd {
+  unit: SimUnit;
+  proc: SimProcess;
+  /** https://<lanIp>:9443 (reachable from the kit's lan namespace). */
+  url: string;
+  stateDir: string;
+  /** The unit's generated password (STATE/initial-password). */
+  password(): string;
+  systemd: FakeSystemd | null;
+  stop(): Promise<void>;
+}
+
+export async function startUnitStatusd(pair: SimPair, unit: SimUnit, o: UnitStatusdOptions = {}): Promise<UnitStatusd> {
+  const dir = path.join(unit.dir, 'statusd');
+  const stateDir = path.join(dir, 'state');
+  mkdirSync(stateDir, { recursive: true });
+  let bus: OpenBus | null = null;
+  let sdConn: MessageBus | null = null;
+  let systemd: FakeSystemd | null = null;
+  const stopSystemd = async (): Promise<void> => {
+    systemd?.stop();
+    sdConn?.disconnect();
+    await bus?.stop();
+  };
+  if (o.systemd !== undefined) {
+    try {
+      bus = await startOpenBus(dir);
+      sdConn = await connectSystemBus(bus.address);
+      systemd = await FakeSystemd.start(sdConn, o.systemd);
+    } catch (err) {
+      await stopSystemd();
+      throw err;
+    }
+  }
+  const conf = path.join(dir, 'statusd.conf');
+  writeFileSync(conf, [
+    `# statusd of simulated unit ${unit.name}`,
+    `listen ${unit.lanIp}`,
+    `units ${DEFAULT_UNITS.join(' ')}`,
+    ...(bus === null ? [] : [`systemd_bus ${bus.address}`]),
+    ...(o.extra ?? []),
+    '',
+  ].join('\n'));
+  const proc = pair.spawnIn(unit.ns, process.execPath, [STATUSD_MAIN(), '-c', conf, '--state-dir', stateDir], {
+    env: { DBUS_SYSTEM_BUS_ADDRESS: unit.busAddress, LOG_LEVEL: o.logLevel ?? 'info' },
+    logName: `${unit.name}-statusd`,
+  });
+  const stopAll = async (): Promise<void> => {
+    await proc.stop();
+    await stopSystemd();
+  };
+  try {
+    await waitFor(`${unit.name} statusd ready`, () => {
+      if (proc.child.exitCode !== null) throw new Error(`statusd of ${unit.name} exited ${proc.child.exitCode}: ${readFileSync(proc.logFile, 'utf8').slice(-2000)}`);
+      return existsSync(proc.logFile) && readFileSync(proc.logFile, 'utf8').includes('"msg":"ready"');
+    }, 20_000, 50);
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+  return {
+    unit, proc, stateDir, systemd,
+    url: `https://${unit.lanIp}:9443`,
+    password: () => readFileSync(path.join(stateDir, 'initial-password'), 'utf8').trim(),
+    stop: stopAll,
+  };
+}
+
+/**
+ * For a browser in the root namespace (the demo): forward BIND_IP:9443 and
+ * BIND_IP:9080 (a loopback address, e.g. 127.0.0.1 for u1 and 127.0.0.2 for
+ * u2, so the HTTP -> HTTPS redirect keeps its port) into the unit's
+ * namespace with socat. Returns the stop function.
+ */
+export async function forwardFromLoopback(unit: SimUnit, bindIp: string, ports: readonly number[] = [9443, 9080]): Promise<() => void> {
+  if (!/^127\.\d+\.\d+\.\d+$/.test(bindIp)) throw new Error(`${bindIp} is not a loopback address`);
+  const children = ports.map((port) => spawn('socat', [`TCP-LISTEN:${port},bind=${bindIp},reuseaddr,fork`, `EXEC:ip netns exec ${unit.ns} socat STDIO TCP\\:${unit.lanIp}\\:${port}`], { stdio: 'ignore' }));
+  const stop = (): void => children.forEach((c) => c.kill('SIGTERM'));
+  try {
+    for (const port of ports) {
+      await waitFor(`forward ${bindIp}:${port}`, () => new Promise<boolean>((resolve) => {
+        const s = createConnection({ host: bindIp, port }, () => {
+          s.destroy();
+          resolve(true);
+        });
+        s.on('error', () => resolve(false));
+      }), 5000, 50);
+    }
+  } catch (err) {
+    stop();
+    throw err;
+  }
+  return stop;
+}
