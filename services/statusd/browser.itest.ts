@@ -10,7 +10,8 @@ import test from 'ava';
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { callMember, connectSystemBus, getServiceProxy } from '../runtime/dbus';
+import { busNamesOf, callMember, connectSystemBus, exportObject, getServiceProxy, ownName } from '../runtime/dbus';
+import { startNicd } from '../../scripts/sim/nicd-unit';
 import { HbdPair, FAST, logsOfLastPair } from '../hbd/testing/pair-harness';
 import { startUnitStatusd, type UnitStatusd } from './testing/unit-statusd';
 import { launchInNamespace } from './testing/browser';
@@ -45,7 +46,7 @@ interface PageElement {
   classList: { contains(c: string): boolean };
   textContent: string | null;
 }
-declare const document: { getElementById(id: string): PageElement | null; body: PageElement };
+declare const document: { getElementById(id: string): (PageElement & { getAttribute(a: string): string | null }) | null; body: PageElement };
 declare const window: { activeAt?: number };
 declare class MutationObserver {
   constructor(cb: () => void);
@@ -86,6 +87,26 @@ test('System Overview of a simulated pair in Chromium: log in, watch a failover 
   t.is(await lit(p2), 'slave passive link');
   t.regex(await p1.textContent('#resources') ?? '', /198\.18\.0\.100.*held/);
   t.regex(await p1.textContent('#services') ?? '', /hbd\.service.*active/);
+
+  // Sources that come while the page is open: the real nicd on both units, and on u2 a csyncd stand-in
+  // (csyncd is not part of the kit's hbd pair) publishing a green sync state.
+  const nicds = hp.pair.units.map((u) => startNicd(hp.pair, u));
+  t.teardown(() => Promise.all(nicds.map((n) => n.stop())).then(() => undefined));
+  await p1.waitForFunction(() => /eth0.*up.*198\.18\.0\.1\/24/.test(document.getElementById('nics')?.textContent ?? ''), undefined, { timeout: 30_000 });
+  const csync = await connectSystemBus(hp.u2.busAddress);
+  t.teardown(() => csync.disconnect());
+  const names = busNamesOf('csyncd');
+  exportObject(csync, names.path, {
+    iface: names.iface,
+    properties: {
+      Status: { signature: 's', initial: 'green' }, Reason: { signature: 's', initial: 'all services in sync' },
+      Services: { signature: 'a(sss)', initial: [['haproxy', 'in-sync', ''], ['heartbeat', 'in-sync', '']] },
+      PeerReachable: { signature: 'b', initial: true }, LastCheck: { signature: 'x', initial: BigInt(Date.now()) }, AutoSync: { signature: 'b', initial: true },
+    },
+    methods: {},
+  });
+  await ownName(csync, names.name);
+  await p2.waitForFunction(() => document.getElementById('sync-lamp')?.getAttribute('data-status') === 'green', undefined, { timeout: 5000 });
 
   // Time stamps on both sides of the same D-Bus change, on one clock.
   await p2.evaluate(() => {

@@ -135,3 +135,19 @@ test('plain HTTP only redirects to HTTPS; the page and its files come with a CSP
   t.is(res.statusCode, 308);
   t.is(res.headers.location, `https://127.0.0.1:${s2.app.listening.httpsPort}/x?y=1`);
 });
+
+test('a configured certificate is used as is; a certificate that does not match its key is refused', async (t) => {
+  const a = await startTestStatusd();
+  t.teardown(() => a.stop());
+  t.true(a.app.tls.generated, 'first start made a self-signed pair');
+  const b = await startTestStatusd({ config: { tlsCert: a.app.tls.certFile, tlsKey: a.app.tls.keyFile } });
+  t.teardown(() => b.stop());
+  t.false(b.app.tls.generated);
+  t.deepEqual(b.app.tls.cert, a.app.tls.cert);
+  const c = await startTestStatusd();
+  t.teardown(() => c.stop());
+  const err = await t.throwsAsync(startTestStatusd({ config: { tlsCert: a.app.tls.certFile, tlsKey: c.app.tls.keyFile } }));
+  t.is((err as { code?: string }).code, 'TLS_INVALID');
+  const missing = await t.throwsAsync(startTestStatusd({ config: { tlsCert: '/nonexistent/cert.pem', tlsKey: '/nonexistent/key.pem' } }));
+  t.is((missing as { code?: string }).code, 'TLS_UNREADABLE');
+});
