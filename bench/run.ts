@@ -6,8 +6,12 @@
 import { machineInfo, saveResult, writeBenchmarksMd } from './lib/report';
 import type { Benchmark } from './lib/types';
 import { runtimeBench } from './runtime';
+import { failoverBench } from './failover';
+import { soakBench } from './soak';
+import { csyncBench } from './csync';
+import { statusdBench } from './statusd';
 
-const BENCHMARKS: Benchmark[] = [runtimeBench];
+const BENCHMARKS: Benchmark[] = [runtimeBench, failoverBench, soakBench, csyncBench, statusdBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
