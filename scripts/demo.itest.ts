@@ -27,6 +27,12 @@ test('demo: two units come up (one active, one passive) and Ctrl-C cleans up', a
     t.regex(names.stdout, /com\.lbos\.Hbd/);
   }
   t.regex(readFileSync(`/tmp/lbsim-${id}/u1-nicd.log`, 'utf8'), /198\.18\.0\.1\/24/);
+  // The System Overview of both units answers on loopback (login page without a session).
+  for (const ip of ['127.0.0.1', '127.0.0.2']) {
+    const page = await run('curl', ['-sk', '--max-time', '5', `https://${ip}:9443/`]);
+    t.regex(page.stdout, /<html/i, `page of ${ip}`);
+  }
+  t.regex(out, /https:\/\/127\.0\.0\.1:9443\/ +password \S+/);
   child.kill('SIGINT');
   t.is(await exited, 0);
   t.regex(out, /Cleaned up/);

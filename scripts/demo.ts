@@ -10,6 +10,10 @@ import { connectSystemBus, getServiceProxy, type MessageBus } from '../services/
 import { run, waitFor } from './sim/exec';
 import { startNicd, NICCTL_MAIN } from './sim/nicd-unit';
 import { CsyncPair, CSYNCCTL_MAIN } from '../services/csyncd/testing/csync-pair';
+import { startUnitStatusd, forwardFromLoopback } from '../services/statusd/testing/unit-statusd';
+
+/** Where each unit's web UI is forwarded on this machine. */
+const LOOPBACK = ['127.0.0.1', '127.0.0.2'];
 
 const RESTART_AFTER_MS = 3000;
 
@@ -46,6 +50,13 @@ async function main(): Promise<void> {
     const r = await csync.ctl(0, args);
     if (r.code !== 0) throw new Error(`csyncctl ${args.join(' ')}: ${r.stderr}`);
   }
+  // statusd per unit (the web UI), reachable from this machine's loopback.
+  const webs = [];
+  const forwards: (() => void)[] = [];
+  for (const [i, u] of pair.units.entries()) {
+    webs.push(await startUnitStatusd(pair, u));
+    forwards.push(await forwardFromLoopback(u, LOOPBACK[i] ?? '127.0.0.1'));
+  }
   const buses: MessageBus[] = [];
   const bars = new Map<string, Bar>();
   const show = (): void => {
@@ -72,6 +83,11 @@ Simulated pair ${pair.id} is up.
           ${u1.dir}/network.conf (nicd: the unit's addresses)
   logs:   ${pair.dir}/u1-hbd.log  ${pair.dir}/u2-hbd.log  ${pair.dir}/u1-nicd.log  ${pair.dir}/u2-nicd.log
 
+System Overview (web UI; self-signed certificate, user admin):
+  unit 1: https://${LOOPBACK[0]}:9443/   password ${webs[0]?.password() ?? '?'}
+  unit 2: https://${LOOPBACK[1]}:9443/   password ${webs[1]?.password() ?? '?'}
+  (each unit's own initial password, from <unit>/statusd/state/initial-password)
+
 Try, in another terminal (as root):
   ${env(u1)} node ${HACTL_MAIN()} status          # the unit's status bar, links, resources
   ${env(u1)} node ${NICCTL_MAIN()} show           # the unit's interfaces as nicd sees them
@@ -97,6 +113,8 @@ Status changes appear below. Ctrl-C stops everything and removes the namespaces.
   });
   process.stdout.write('\nStopping...\n');
   await Promise.all(units.map((u) => u.stop()));
+  forwards.forEach((f) => f());
+  await Promise.all(webs.map((w) => w.stop()));
   await csync.stop();
   await Promise.all(nicds.map((n) => n.stop()));
   buses.forEach((b) => b.disconnect());
