@@ -17,28 +17,16 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { runSync } from '../../scripts/sim/exec';
+import { HEARTBEAT_BIN, START_SCRIPT } from '../../scripts/sim/heartbeat';
 import type { SimPair, SimUnit } from '../../scripts/sim/pair';
 import { AppError } from '../../services/runtime/errors';
 import { spawnInUnit, type DaemonDriver, type DaemonProc } from './daemon';
 import { writeHaFiles } from './ha-files';
 
-const HEARTBEAT_BIN = '/usr/libexec/heartbeat/heartbeat';
 const STOCK_ETC = '/etc/ha.d';
 const STOCK_LIB = '/var/lib/heartbeat';
 const IFCONFIG = ['/sbin/ifconfig', '/usr/sbin/ifconfig'];
 
-/** Runs as `sh -c SCRIPT heartbeat NODE DIR` right after `unshare --mount --uts`. */
-const START_SCRIPT = [
-  'set -e',
-  'mount --make-rprivate /',
-  'mount --bind "$2/etc" /etc/ha.d',
-  'mount --bind "$2/lib" /var/lib/heartbeat',
-  'mount -t tmpfs -o mode=755 tmpfs /run',
-  'mkdir -p /run/heartbeat/ccm /run/heartbeat/crm /run/heartbeat/dopd /run/crm /run/resource-agents /run/lock',
-  'chown -R hacluster:haclient /run/heartbeat /run/crm',
-  'hostname "$1"',
-  `exec ${HEARTBEAT_BIN} -f`,
-].join('\n');
 
 const unitDir = (u: SimUnit): string => path.join(u.dir, 'failover-heartbeat');
 

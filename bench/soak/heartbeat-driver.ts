@@ -16,31 +16,19 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, c
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { runSync } from '../../scripts/sim/exec';
+import { HEARTBEAT_BIN, START_SCRIPT } from '../../scripts/sim/heartbeat';
 import { LAN_PREFIX, VIP, type SimPair, type SimUnit } from '../../scripts/sim/pair';
 import { AppError } from '../../services/runtime/errors';
 import type { DaemonRun, FailoverDriver } from './kill-series';
 import { killLeftovers, procsInNetns } from './ns-procs';
 import { dropVip, vipHolders } from './unit-net';
 
-const HEARTBEAT_BIN = '/usr/libexec/heartbeat/heartbeat';
 const SERIAL_PLUGIN = '/usr/lib/heartbeat/plugins/HBcomm/serial.so';
 const STOCK_ETC = '/etc/ha.d';
 const STOCK_LIB = '/var/lib/heartbeat';
 /** Logged by every Heartbeat node once it has joined and settled who holds what. */
 const JOINED = 'Initial resource acquisition complete';
 
-/** Runs as `sh -c SCRIPT heartbeat NODE DIR` right after `unshare --mount --uts`. */
-const START_SCRIPT = [
-  'set -e',
-  'mount --make-rprivate /',
-  'mount --bind "$2/etc" /etc/ha.d',
-  'mount --bind "$2/lib" /var/lib/heartbeat',
-  'mount -t tmpfs -o mode=755 tmpfs /run',
-  'mkdir -p /run/heartbeat/ccm /run/heartbeat/crm /run/heartbeat/dopd /run/crm /run/resource-agents /run/lock',
-  'chown -R hacluster:haclient /run/heartbeat /run/crm',
-  'hostname "$1"',
-  `exec ${HEARTBEAT_BIN} -f`,
-].join('\n');
 
 /** Heartbeat's timers, whole seconds as its v1 configs write them. */
 export interface HeartbeatSerialTiming {

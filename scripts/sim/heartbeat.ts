@@ -23,8 +23,8 @@ const STOCK_LIB = '/var/lib/heartbeat';
 /** Logged by each node once it has joined and settled who holds what. */
 export const HEARTBEAT_JOINED = 'Initial resource acquisition complete';
 
-/** Runs as `sh -c SCRIPT heartbeat NODE DIR` right after `unshare --mount --uts`. */
-const START_SCRIPT = [
+/** Runs as `sh -c SCRIPT heartbeat NODE DIR` right after `unshare --mount --uts` (benches use it too). */
+export const START_SCRIPT = [
   'set -e',
   'mount --make-rprivate /',
   'mount --bind "$2/etc" /etc/ha.d',
