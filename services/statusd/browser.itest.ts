@@ -127,7 +127,7 @@ test('System Overview of a simulated pair in Chromium: log in, watch a failover 
   await p2.waitForFunction(() => window.activeAt !== undefined, undefined, { timeout: 10_000 });
   const domAt = (await p2.evaluate(() => window.activeAt)) ?? 0;
   const ms = domAt - dbusAt;
-  // hbd's own log line of the change (it publishes right after) bounds it from the other side:
+  // hbd's own log line of the change (written before it publishes) bounds it from the other side:
   // the test's handler may run a few ms after the page already showed the change (negative ms).
   const hbdAt = hbdStateChangeAt(hp, 'active');
   t.log(`u2: hbd PropertiesChanged(State=active) seen by the test -> page shows Active: ${ms} ms (from hbd's log line of the change: ${domAt - hbdAt} ms)`);

@@ -41,9 +41,7 @@ export class KeyFiles {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o755 });
     const out: Partial<Record<KeyKind, PublicKeyLine>> = {};
     for (const kind of ['host', 'user'] as const) {
-      const pair = utils.generateKeyPairSync('ed25519', { comment: nodeKeyComment(node) });
-      const pub = parsePublicKeyLine(pair.public);
-      if (pub === null) throw new AppError('KEYGEN_FAILED', `ssh2 produced an unreadable ${kind} public key`);
+      const { pair, pub } = generateEd25519(nodeKeyComment(node), kind);
       await writeFileAtomic(this.keyPath(kind), pair.private, { mode: 0o600 });
       await writeFileAtomic(`${this.keyPath(kind)}.pub`, `${pair.public}\n`, { mode: 0o644 });
       out[kind] = pub;
@@ -99,6 +97,24 @@ export class KeyFiles {
     await writeFileAtomic(this.path('accounts'), [...others, entry].map(formatAccount).join('\n') + '\n', { mode: 0o600 });
   }
 }
+
+/**
+ * ssh2 1.17 strips leading zero bytes from an Ed25519 public key, so about
+ * 1 key in 256 comes out 31 bytes long and unreadable, even by ssh2 itself
+ * (mscdex/ssh2#1390, #1513). Such a pair is thrown away and drawn again;
+ * 8 bad draws in a row (odds 2^-64) means something else is wrong.
+ */
+export function generateEd25519(comment: string, kind: KeyKind): { pair: { private: string; public: string }; pub: PublicKeyLine } {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const pair = utils.generateKeyPairSync('ed25519', { comment });
+    const pub = parsePublicKeyLine(pair.public);
+    if (pub !== null && pub.blob.length === ED25519_BLOB_BYTES && !(utils.parseKey(pair.private) instanceof Error)) return { pair, pub };
+  }
+  throw new AppError('KEYGEN_FAILED', `ssh2 produced an unreadable ${kind} key 8 times in a row`);
+}
+
+/** uint32 + "ssh-ed25519" + uint32 + 32-byte key. */
+const ED25519_BLOB_BYTES = 4 + 11 + 4 + 32;
 
 async function readOr(file: string, fallback: string): Promise<string> {
   try {

@@ -89,11 +89,11 @@ function cancelPreempt(s: ElectionState): StepResult {
   return [{ ...s, preemptAt: null }, [{ type: 'CancelTimer', timer: 'preempt' }]];
 }
 
-/** Sets the phase; the StateChanged and Log effects follow `before`. */
+/** Sets the phase; the Log and StateChanged effects follow `before` (logged first, so the log line's time precedes the publication). */
 export function changePhase(s: ElectionState, to: Phase, reason: string, before: Effect[] = []): StepResult {
   if (s.phase === to) return [s, before];
   const log: Effect = { type: 'Log', level: 'info', msg: 'state change', fields: { from: s.phase, to, reason } };
-  return [{ ...s, phase: to }, [...before, { type: 'StateChanged', from: s.phase, to, reason }, log]];
+  return [{ ...s, phase: to }, [...before, log, { type: 'StateChanged', from: s.phase, to, reason }]];
 }
 
 /** Appends SendAdvert when the advertised content differs from the last one sent. */
