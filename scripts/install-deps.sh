@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(
-  socat iproute2 dbus iputils-arping tcpdump procps psmisc   # simulation kit and hbd
-  resource-agents                                            # send_ua: IPv6 unsolicited neighbour advertisements (hbd)
+# One file per part of the product in scripts/deps/*.apt: packages separated by
+# blanks, '#' starts a comment.
+mapfile -t APT_PACKAGES < <(sed 's/#.*//' scripts/deps/*.apt | tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
   systemd                                                    # systemd-analyze verify of unit files
   keepalived heartbeat net-tools stress-ng                   # reference systems (Heartbeat's IPaddr uses ifconfig)
   haproxy openssh-client openssh-server rsync csync2 curl    # csyncd: the synced service, stock SSH client, reference tools
