@@ -7,11 +7,6 @@ cd "$(dirname "$0")/.."
 # One file per part of the product in scripts/deps/*.apt: packages separated by
 # blanks, '#' starts a comment.
 mapfile -t APT_PACKAGES < <(sed 's/#.*//' scripts/deps/*.apt | tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
-  systemd                                                    # systemd-analyze verify of unit files
-  keepalived heartbeat net-tools stress-ng                   # reference systems (Heartbeat's IPaddr uses ifconfig)
-  haproxy openssh-client openssh-server rsync csync2 curl    # csyncd: the synced service, stock SSH client, reference tools
-  chromium openssl                                           # statusd: the browser test, self-signed certificate
-)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
