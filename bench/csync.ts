@@ -23,7 +23,7 @@ import { startCsync2, CSYNC2_FILE, type Csync2 } from './csync/csync2';
 import { changeOne, configOf, prng, SIZES } from './csync/payload';
 import { buildRows, type Series } from './csync/rows';
 import { startSshd, type Sshd } from './csync/sshd';
-import { intFromEnv } from './failover/settings';
+import { intFromEnv } from './lib/env';
 import { summarize, type Benchmark } from './lib/types';
 
 const SEED = 5;

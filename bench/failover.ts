@@ -17,14 +17,15 @@
 import { cpSync, statSync } from 'node:fs';
 import { SimPair, VIP } from '../scripts/sim/pair';
 import type { DaemonDriver, SystemName } from './failover/daemon';
-import { GarpWatch } from './failover/garp-watch';
+import { GarpWatch } from './lib/garp-watch';
 import { hbdDriver } from './failover/hbd';
 import { heartbeatDriver } from './failover/heartbeat';
 import { keepalivedDriver } from './failover/keepalived';
 import { buildRows } from './failover/rows';
-import { DEFAULT_IDLE_S, DEFAULT_REPS, SERIES, idleSeconds, intFromEnv } from './failover/settings';
+import { intFromEnv } from './lib/env';
+import { DEFAULT_IDLE_S, DEFAULT_REPS, SERIES, idleSeconds } from './failover/settings';
 import { runSeries, type SeriesOutcome } from './failover/trial';
-import { lanMac } from './failover/unit-net';
+import { lanMac } from './lib/unit-net';
 import type { Benchmark } from './lib/types';
 
 const DRIVERS: Record<SystemName, DaemonDriver> = { hbd: hbdDriver, keepalived: keepalivedDriver, heartbeat: heartbeatDriver };

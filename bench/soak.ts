@@ -20,7 +20,8 @@
  * bench/soak/{soak-run,kill-series,failover-runs}.ts.
  */
 import type { Benchmark, BenchRow } from './lib/types';
-import { DEFAULT_REPS, DEFAULT_SOAK_MINUTES, intFromEnv } from './soak/env';
+import { intFromEnv } from './lib/env';
+import { DEFAULT_REPS, DEFAULT_SOAK_MINUTES } from './soak/env';
 import { loadedFailover, serialFailover } from './soak/failover-runs';
 import { CHRT_RR10, NICE_10, type SchedVariant } from './soak/hbd-launch';
 import { loadedFailoverRow, serialRows, soakRows } from './soak/rows';

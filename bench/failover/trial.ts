@@ -21,13 +21,13 @@ import { sleep } from '../../scripts/sim/exec';
 import type { SimPair, SimUnit } from '../../scripts/sim/pair';
 import { AppError, errorMessage } from '../../services/runtime/errors';
 import { isRunning, logTail, type DaemonDriver, type DaemonProc } from './daemon';
-import type { GarpWatch } from './garp-watch';
+import type { GarpWatch } from '../lib/garp-watch';
 import { initdeadMs } from './ha-files';
 import { measureIdle, type UnitUsage } from './idle';
-import { crash, daemonProcs, killAllIn } from './netns-procs';
+import { crash, daemonProcs, killAllIn } from '../lib/netns-procs';
 import type { SeriesSpec } from './settings';
-import { dropVip, holdsVip } from './unit-net';
-import { repinWallClock, wallMs } from './wall-clock';
+import { dropVip, holdsVip } from '../lib/unit-net';
+import { repinWallClock, wallMs } from '../lib/wall-clock';
 
 /** The standby must have sent no GARP for this long before a crash, so a late repeat is never taken for a takeover. */
 const QUIET_MS = 2_000;

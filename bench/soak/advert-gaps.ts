@@ -6,7 +6,7 @@
  * link carried an advert meanwhile. Per sender the maximum and the counts
  * are kept, and the gaps themselves for the distribution, not the packets.
  */
-import { lineTimeMs, Tcpdump } from './tcpdump';
+import { lineTimeMs, Tcpdump } from '../lib/tcpdump';
 
 /** What one sender's adverts looked like. */
 export interface SenderGaps {

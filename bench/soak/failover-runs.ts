@@ -9,7 +9,7 @@
  */
 import { SimPair, VIP } from '../../scripts/sim/pair';
 import { errorMessage } from '../../services/runtime/errors';
-import { GarpWatch } from './garp-watch';
+import { GarpWatch } from '../lib/garp-watch';
 import { HbdBus } from './hbd-bus';
 import { hbdDriver } from './hbd-driver';
 import type { SchedVariant } from './hbd-launch';
@@ -18,7 +18,7 @@ import { keepLogs } from './keep-logs';
 import { runKillSeries, type FailoverDriver, type SeriesResult } from './kill-series';
 import { soakSettings } from './soak-run';
 import { StressLoad } from './stress';
-import { lanMac } from './unit-net';
+import { lanMac } from '../lib/unit-net';
 
 export const LOADED = { keepaliveMs: 20, warntimeMs: 40, deadtimeMs: 60 } as const;
 export const SERIAL: HeartbeatSerialTiming = { keepaliveS: 1, warntimeS: 2, deadtimeS: 3, initdeadS: 6, baud: 19200 };

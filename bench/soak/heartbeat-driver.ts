@@ -20,8 +20,8 @@ import { HEARTBEAT_BIN, START_SCRIPT } from '../../scripts/sim/heartbeat';
 import { LAN_PREFIX, VIP, type SimPair, type SimUnit } from '../../scripts/sim/pair';
 import { AppError } from '../../services/runtime/errors';
 import type { DaemonRun, FailoverDriver } from './kill-series';
-import { killLeftovers, procsInNetns } from './ns-procs';
-import { dropVip, vipHolders } from './unit-net';
+import { killLeftovers, procsInNetns } from '../lib/netns-procs';
+import { dropVip, vipHolders } from '../lib/unit-net';
 
 const SERIAL_PLUGIN = '/usr/lib/heartbeat/plugins/HBcomm/serial.so';
 const STOCK_ETC = '/etc/ha.d';

@@ -16,10 +16,10 @@
 import { sleep } from '../../scripts/sim/exec';
 import type { SimPair, SimUnit } from '../../scripts/sim/pair';
 import { AppError, errorMessage } from '../../services/runtime/errors';
-import type { GarpWatch } from './garp-watch';
-import { crash, type ProcRef } from './ns-procs';
-import { holdsVip } from './unit-net';
-import { repinWallClock, wallMs } from './wall-clock';
+import type { GarpWatch } from '../lib/garp-watch';
+import { crash, type ProcRef } from '../lib/netns-procs';
+import { holdsVip } from '../lib/unit-net';
+import { repinWallClock, wallMs } from '../lib/wall-clock';
 
 /** The survivor must have sent no GARP for this long before a kill, so a late repeat is never taken for a takeover. */
 const QUIET_MS = 2_000;

@@ -24,7 +24,7 @@ import { SimPair, VIP } from '../../scripts/sim/pair';
 import { writeHbdConfigs, type HbdPairSettings } from '../../scripts/sim/hbd-config';
 import { AppError, errorMessage } from '../../services/runtime/errors';
 import { AdvertGaps, type SenderGaps } from './advert-gaps';
-import { GarpWatch } from './garp-watch';
+import { GarpWatch } from '../lib/garp-watch';
 import { HbdBus, type BusChange } from './hbd-bus';
 import { isRunning, startHbd, stopHbd, type HbdProc, type SchedVariant } from './hbd-launch';
 import { countKind, readHbdLog, type HbdLogKind } from './hbd-log';
@@ -32,7 +32,7 @@ import { groupIncidents, type Incident, type UnitEvent } from './incidents';
 import { keepLogs } from './keep-logs';
 import { cpuSample, otherPairs, stealPercent } from './machine-load';
 import { StressLoad } from './stress';
-import { lanMac, vipHolders } from './unit-net';
+import { lanMac, vipHolders } from '../lib/unit-net';
 
 const UDP_PORT = 694;
 const SETTLE_TIMEOUT_MS = 30_000;

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { repoRoot } from '../runtime/cli';
 import { callMember, connectSystemBus, getServiceProxy } from '../runtime/dbus';
 import { run } from '../../scripts/sim/exec';
-import { startOpenBus } from './testing/private-bus';
+import { startOpenBus } from '../../scripts/sim/bus';
 import { FakeSystemd } from './testing/fake-systemd';
 import { login, request } from './testing/harness';
 

@@ -7,9 +7,8 @@
 import test from 'ava';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { busNamesOf, connectSystemBus, exportObject, ownName, type MessageBus } from '../runtime/dbus';
-import { startPrivateBus } from '../../scripts/sim/bus';
+import { startOpenBus, startPrivateBus } from '../../scripts/sim/bus';
 import { POLICY_FILE } from '../../scripts/sim/pair';
-import { startOpenBus } from './testing/private-bus';
 import { FakeSystemd } from './testing/fake-systemd';
 import { FeedClient, login, request, startTestStatusd, type TestStatusd } from './testing/harness';
 import { getAt } from './core/json';

@@ -15,7 +15,7 @@ import { waitFor } from '../../../scripts/sim/exec';
 import type { SimPair, SimProcess, SimUnit } from '../../../scripts/sim/pair';
 import { DEFAULT_UNITS } from '../config/types';
 import { FakeSystemd, type FakeUnitState } from './fake-systemd';
-import { startOpenBus, type OpenBus } from './private-bus';
+import { startOpenBus, type PrivateBus as OpenBus } from '../../../scripts/sim/bus';
 
 export const STATUSD_MAIN = (): string => path.join(repoRoot(), 'dist', 'services', 'statusd', 'main.js');
 

@@ -24,6 +24,10 @@ test('send_arp request and reply forms are GARPs', (t) => {
   t.is(parseGarpLine(SEND_ARP_REPLY, VIP)?.kind, 'reply');
 });
 
+test('an upper-case source MAC comes out lower case', (t) => {
+  t.is(parseGarpLine(SEND_ARP_REPLY.replace('c6:73:38:e9:1e:38 >', 'C6:73:38:E9:1E:38 >'), VIP)?.srcMac, 'c6:73:38:e9:1e:38');
+});
+
 test('ordinary ARP, other addresses and noise are not', (t) => {
   t.is(parseGarpLine(ORDINARY, VIP), undefined);
   t.is(parseGarpLine(SEND_ARP_REQ, '198.18.0.101'), undefined);

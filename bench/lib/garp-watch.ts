@@ -3,33 +3,17 @@
  * namespace), kept with capture time and source MAC, so a trial can ask for
  * "the first GARP from this unit after the kill".
  *
- * Both forms count (RFC 5227 §3): "Request who-has VIP [(mac)] tell VIP"
- * (arping -U, send_arp) and "Reply VIP is-at MAC" (send_arp alternates);
- * nothing on this LAN ever asks for the VIP, so a reply about it is gratuitous.
+ * Which lines are GARPs: garp-line.ts.
  */
 import { sleep } from '../../scripts/sim/exec';
 import { AppError } from '../../services/runtime/errors';
-import { lineTimeMs, Tcpdump } from './tcpdump';
+import { parseGarpLine, type GarpEvent } from './garp-line';
+import { Tcpdump } from './tcpdump';
 
-export interface GarpEvent {
-  tMs: number;
-  srcMac: string;
-}
-
-const SRC = /^\d+\.\d{6} ([0-9a-f]{2}(?::[0-9a-f]{2}){5}) > /i;
+/** Poll period while waiting for a GARP; the capture time, not this, is the measurement. */
 const POLL_MS = 5;
+/** Kept events; a run sees a few thousand at most. */
 const MAX_EVENTS = 100_000;
-
-/** The GARP for `vip` in a `tcpdump -tt -n -e arp` line, or undefined. Pure. */
-export function parseGarp(line: string, vip: string): GarpEvent | undefined {
-  const tMs = lineTimeMs(line);
-  const src = SRC.exec(line);
-  if (tMs === undefined || src === null) return undefined;
-  const req = /: Request who-has (\S+) (?:\([^)]*\) )?tell (\S+),/.exec(line);
-  const rep = /: Reply (\S+) is-at /.exec(line);
-  const ok = req !== null ? req[1] === vip && req[2] === vip : rep !== null && rep[1] === vip;
-  return ok ? { tMs, srcMac: (src[1] ?? '').toLowerCase() } : undefined;
-}
 
 export class GarpWatch {
   private readonly events: GarpEvent[] = [];
@@ -38,7 +22,7 @@ export class GarpWatch {
   static async start(lanNs: string, vip: string): Promise<GarpWatch> {
     const w = new GarpWatch();
     w.tcpdump = await Tcpdump.start(lanNs, ['-e', '-i', 'br0', 'arp'], (line) => {
-      const ev = parseGarp(line, vip);
+      const ev = parseGarpLine(line, vip);
       if (ev !== undefined && w.events.length < MAX_EVENTS) w.events.push(ev);
     });
     return w;

@@ -1,7 +1,7 @@
 /**
- * The processes of one simulated unit, found the way `ip netns pids` finds
- * them (same network-namespace inode) but without forking, so a trial can
- * list and crash a daemon within microseconds of its timestamp.
+ * The processes of one simulated unit (same network-namespace inode, the way
+ * `ip netns pids` finds them, without forking), and a kill of what a crashed
+ * daemon left behind.
  */
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { sleep } from '../../scripts/sim/exec';
@@ -16,13 +16,9 @@ export interface ProcRef {
 /** How long a SIGKILLed process set may take to vanish from /proc. */
 const REAP_TIMEOUT_MS = 5_000;
 
-function netnsInode(ns: string): number {
-  return statSync(`/run/netns/${ns}`).ino;
-}
-
 /** Every process in the network namespace `ns`. */
 export function procsInNetns(ns: string): ProcRef[] {
-  const want = `net:[${netnsInode(ns)}]`;
+  const want = `net:[${statSync(`/run/netns/${ns}`).ino}]`;
   const out: ProcRef[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -41,7 +37,7 @@ export function daemonProcs(ns: string, comms: readonly string[]): ProcRef[] {
   return procsInNetns(ns).filter((p) => comms.includes(p.comm));
 }
 
-function signal(pid: number, sig: NodeJS.Signals): void {
+export function signal(pid: number, sig: NodeJS.Signals): void {
   try {
     process.kill(pid, sig);
   } catch {
@@ -60,19 +56,26 @@ export function crash(procs: readonly ProcRef[]): void {
   for (const p of procs) signal(p.pid, 'SIGKILL');
 }
 
+/**
+ * SIGKILL what is left in `ns` of the daemons we started (their scripts,
+ * arping), never the watchers whose pids are in `keep`.
+ */
+export async function killLeftovers(ns: string, keep: ReadonlySet<number>): Promise<void> {
+  const end = Date.now() + REAP_TIMEOUT_MS;
+  for (;;) {
+    const left = procsInNetns(ns).filter((p) => !keep.has(p.pid));
+    if (left.length === 0) return;
+    crash(left);
+    if (Date.now() > end) throw new AppError('LEFTOVER_PROCESSES', `${ns}: still running after SIGKILL: ${left.map((p) => `${p.pid} ${p.comm}`).join(', ')}`);
+    await sleep(20);
+  }
+}
+
 /** The simulation kit's own processes, never ours to kill. */
 const KIT_COMMS = ['dbus-daemon', 'socat'];
 
 /** SIGKILL everything we started in `ns` (daemons, their children, their scripts) until none is left. */
 export async function killAllIn(ns: string): Promise<void> {
-  const end = Date.now() + REAP_TIMEOUT_MS;
-  for (;;) {
-    const left = procsInNetns(ns).filter((p) => !KIT_COMMS.includes(p.comm));
-    if (left.length === 0) return;
-    crash(left);
-    if (Date.now() > end) {
-      throw new AppError('LEFTOVER_PROCESSES', `${ns}: still running after SIGKILL: ${left.map((p) => `${p.pid} ${p.comm}`).join(', ')}`);
-    }
-    await sleep(20);
-  }
+  const kit = new Set(procsInNetns(ns).filter((p) => KIT_COMMS.includes(p.comm)).map((p) => p.pid));
+  await killLeftovers(ns, kit);
 }

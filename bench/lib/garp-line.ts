@@ -18,9 +18,9 @@ export interface GarpEvent {
   kind: 'request' | 'reply';
 }
 
-const HEAD = /^(\d+)\.(\d{6}) ([0-9a-f]{2}(?::[0-9a-f]{2}){5}) > /;
+const HEAD = /^(\d+)\.(\d{6}) ([0-9a-f]{2}(?::[0-9a-f]{2}){5}) > /i;
 const REQUEST = /: Request who-has (\S+) (?:\([^)]*\) )?tell (\S+),/;
-const REPLY = /: Reply (\S+) is-at ([0-9a-f:]+),/;
+const REPLY = /: Reply (\S+) is-at ([0-9a-f:]+),/i;
 
 /** The gratuitous ARP for `vip` in `line`, or undefined for anything else. */
 export function parseGarpLine(line: string, vip: string): GarpEvent | undefined {
