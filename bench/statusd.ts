@@ -38,7 +38,7 @@ const MiB = (x: number): string => `${x.toFixed(1)} MiB`;
 async function latency(rig: Rig, clients: number, changes: number, log: (m: string) => void, full: boolean): Promise<BenchRow[]> {
   const { cookie } = await login(rig.base, rig.password);
   const t0 = performance.now();
-  const fleet = await ClientFleet.open(`${rig.base.replace('https', 'wss')}/feed`, cookie, clients, threads());
+  const fleet = await ClientFleet.open(rig.base, cookie, clients, threads());
   const connectMs = performance.now() - t0;
   log(`${clients} clients connected and got their snapshot in ${connectMs.toFixed(0)} ms`);
   try {
@@ -76,7 +76,7 @@ async function latency(rig: Rig, clients: number, changes: number, log: (m: stri
     log(`RSS idle ${MiB(quantile(idleRssSamples, 0.5))}, while streaming max ${MiB(Math.max(...busyRssSamples))}; CPU idle ${idleCpuPct.toFixed(2)} %, streaming ${busyCpuPct.toFixed(1)} %`);
     const setting = `${clients} clients, TLS, loopback`;
     const rows: BenchRow[] = [
-      { metric: 'state change -> last client has it (p50 in median column)', system: 'statusd', setting, unit: 'ms', ...summarize(lastMs), median: p50, note: `p99 ${p99.toFixed(1)} ms (goal < 50 ms); D-Bus emit -> ${clients}th client, one clock; clients in ${threads()} threads of the bench process` },
+      { metric: 'state change -> last client has it (p50 in median column)', system: 'statusd', setting, unit: 'ms', ...summarize(lastMs), median: p50, note: `p99 ${p99.toFixed(1)} ms (goal < 50 ms); D-Bus emit -> ${clients}th client, one clock; clients: hand-made TLS WebSocket readers (bench/statusd/frames.ts) in ${threads()} threads of the bench process` },
       { metric: 'state change -> last client has it, p99', system: 'statusd', setting, unit: 'ms', n: lastMs.length, median: p99, min: p99, max: p99, note: p99 < 50 ? 'goal < 50 ms: met' : 'goal < 50 ms: MISSED' },
       { metric: 'state change -> each client has it', system: 'statusd', setting, unit: 'ms', ...summarize(allMs), note: `p99 ${quantile(allMs, 0.99).toFixed(1)} ms` },
       { metric: 'statusd fan-out: one delta queued to every client (p50 in median column)', system: 'statusd', setting, unit: 'ms', n: fan.n, median: fan.p50, min: NaN, max: fan.max, note: `p99 ${fan.p99} ms; statusd's Stats(); machine load average ${load.toFixed(1)} on ${os.cpus().length} cores (other jobs share it)` },
@@ -100,7 +100,7 @@ async function slowConsumers(rig: Rig, slow: number, log: (m: string) => void): 
   await sleep(1000);
   const before = rssMiB(rig.pid);
   const stalled = await Promise.all(Array.from({ length: slow }, () => stalledClient(rig.base, cookie)));
-  const readers = await ClientFleet.open(`${rig.base.replace('https', 'wss')}/feed`, cookie, 10, 1);
+  const readers = await ClientFleet.open(rig.base, cookie, 10, 1);
   try {
     const detail = 'x'.repeat(100);
     const rounds = 300;

@@ -1,5 +1,6 @@
 /**
- * The benchmark's feed clients: N WebSocket clients over TLS on loopback,
+ * The benchmark's feed clients: N WebSocket clients over TLS on loopback
+ * (statusd's https:// base URL; the workers upgrade /feed themselves),
  * sharing one login, spread over worker threads (client-worker.ts) so that
  * one single-threaded client loop does not become what is measured. Each
  * change is timed from the D-Bus emit to the arrival at every client, all
@@ -13,9 +14,9 @@ export class ClientFleet {
   private constructor(private readonly workers: Worker[]) {}
 
   /** Open `n` clients over `threads` workers; resolves when all have their snapshot. */
-  static async open(url: string, cookie: string, n: number, threads = 2): Promise<ClientFleet> {
+  static async open(base: string, cookie: string, n: number, threads = 2): Promise<ClientFleet> {
     const shares = Array.from({ length: Math.min(threads, n) }, (_, i) => Math.floor(n / threads) + (i < n % threads ? 1 : 0));
-    const workers = shares.map((share) => new Worker(path.join(__dirname, 'client-worker.js'), { workerData: { url, cookie, n: share } satisfies WorkerSetup }));
+    const workers = shares.map((share) => new Worker(path.join(__dirname, 'client-worker.js'), { workerData: { base, cookie, n: share } satisfies WorkerSetup }));
     const fleet = new ClientFleet(workers);
     try {
       await Promise.all(workers.map((w) => fleet.next(w, 'ready', 120_000)));

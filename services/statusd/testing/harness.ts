@@ -189,26 +189,39 @@ export class FeedClient {
  * kernel buffers fill and statusd must stop queueing for it.
  */
 export async function stalledClient(base: string, cookie: string): Promise<import('node:tls').TLSSocket> {
+  return (await feedSocket(base, cookie)).socket;
+}
+
+/**
+ * A feed connection made by hand: TLS, the upgrade request with the session
+ * cookie, the 101 answer. Returns the socket and the bytes that came after
+ * the answer's header (the start of the first frame, maybe). The socket is
+ * paused: resume() it after adding a 'data' listener, or leave it stalled.
+ */
+export async function feedSocket(base: string, cookie: string): Promise<{ socket: import('node:tls').TLSSocket; rest: Buffer }> {
   const tls = await import('node:tls');
   const { port } = new URL(base);
   const socket = tls.connect({ host: '127.0.0.1', port: Number(port), rejectUnauthorized: false });
-  await new Promise<void>((resolve, reject) => {
+  const rest = await new Promise<Buffer>((resolve, reject) => {
     socket.once('error', reject);
     socket.once('secureConnect', () => {
       socket.write(['GET /feed HTTP/1.1', `Host: 127.0.0.1:${port}`, 'Upgrade: websocket', 'Connection: Upgrade',
         'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13', `Cookie: ${cookie}`, '', ''].join('\r\n'));
     });
-    let head = '';
+    let head = Buffer.alloc(0);
     const onData = (d: Buffer): void => {
-      head += d.toString('latin1');
-      if (!head.includes('\r\n\r\n')) return;
-      socket.off('data', onData);
+      head = Buffer.concat([head, d]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end === -1) return;
       socket.pause();
-      if (head.startsWith('HTTP/1.1 101')) resolve();
-      else reject(new Error(`upgrade refused: ${head.split('\r\n')[0] ?? ''}`));
+      socket.off('data', onData);
+      socket.off('error', reject);
+      const status = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
+      if (status.startsWith('HTTP/1.1 101')) resolve(head.subarray(end + 4));
+      else reject(new Error(`upgrade refused: ${status}`));
     };
     socket.on('data', onData);
   });
   socket.on('error', () => undefined);
-  return socket;
+  return { socket, rest };
 }
