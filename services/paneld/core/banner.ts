@@ -1,0 +1,42 @@
+/**
+ * The console banner of a virtual appliance (/etc/issue, shown by agetty on
+ * tty1 before the login prompt): product, version, management address(es),
+ * the web UI URL, HA state and how to run network setup. Pure.
+ * agetty(8) expands backslash escapes in /etc/issue, so every backslash of
+ * our text is doubled (issueEscape).
+ */
+import { haBadge } from './screens';
+import { reachableAddresses, webUrl, type PanelInput } from './panel-input';
+import type { Alert } from './alerts';
+
+export function bannerText(i: PanelInput, alerts: readonly Alert[]): string {
+  const rows: string[] = [];
+  rows.push(`${i.product} ${i.version} - load-balancer appliance${i.hostname === '' ? '' : ` (${i.hostname})`}`, '');
+  const urls = reachableAddresses(i.net).map((a) => webUrl(a, i.webPort));
+  const label = (l: string): string => `  ${l.padEnd(15)}`;
+  if (!i.net.running) {
+    rows.push(`${label('Management:')}unknown (the network service nicd is not running)`);
+  } else if (i.net.addresses.length === 0) {
+    rows.push(`${label('Management:')}${i.net.iface === '' ? 'no network interface found' : `${i.net.iface}: no address yet`}`);
+  } else {
+    rows.push(`${label('Management:')}${i.net.iface} ${i.net.addresses.join(', ')}`);
+  }
+  if (urls.length === 0) rows.push(`${label('Web UI:')}not reachable yet (no address): set one up as below`);
+  urls.forEach((u, k) => rows.push(`${label(k === 0 ? 'Web UI:' : '')}${u}`));
+  rows.push(`${label('HA:')}${haLine(i)}`);
+  rows.push(`${label('Config sync:')}${i.sync.running ? i.sync.status : 'not running'}`);
+  if (alerts.length > 0) rows.push(`${label('Alerts:')}${alerts.map((a) => `${a.title} (${a.detail})`).join('; ')}`);
+  rows.push('', '  Network setup: log in as "setup" (or run setup-wizard as root)', '', '');
+  return rows.join('\n');
+}
+
+function haLine(i: PanelInput): string {
+  if (!i.ha.running) return 'not running';
+  const peer = i.ha.peer === '' ? '' : `, peer ${i.ha.peer} ${i.ha.peerStatus}`;
+  return `${i.ha.role} ${haBadge(i).toLowerCase()}${peer}`;
+}
+
+/** agetty would read "\x" sequences as escapes: double every backslash. */
+export function issueEscape(text: string): string {
+  return text.replace(/\\/g, '\\\\');
+}
