@@ -85,7 +85,7 @@ export function diskChecks(spec: DiskSpec, devRoot: string): Check[] {
   }
   if (spec.readBytes > 0) {
     // At least 5 MB/s, plus room for a busy machine.
-    const timeoutMs = 10_000 + spec.readBytes / 5000;
+    const timeoutMs = Math.ceil(10_000 + spec.readBytes / 5000);
     checks.push({
       id: `disk.${spec.device}.read`,
       group: 'disk',

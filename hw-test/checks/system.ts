@@ -85,7 +85,7 @@ export function systemChecks(p: Profile, d: SystemCheckDeps): Check[] {
     {
       id: 'memory.test',
       group: 'memory',
-      timeoutMs: 30_000 + d.memtestBytes / 2 ** 20 * 200,
+      timeoutMs: Math.ceil(30_000 + (d.memtestBytes / 2 ** 20) * 200),
       run: () => {
         if (d.memtestBytes === 0) return Promise.resolve(skip('not asked for (--memtest SIZE runs a bounded test)'));
         const r = memtest(d.memtestBytes);

@@ -41,6 +41,8 @@ export interface Technician {
   readonly present: boolean;
   /** Shows an instruction and waits for Enter. */
   instruct(text: string): Promise<void>;
+  /** Shows an instruction without waiting (the answer comes from the hardware, e.g. a key press). */
+  say(text: string): void;
   /** Asks a yes/no question. */
   confirm(question: string): Promise<boolean>;
 }
@@ -48,5 +50,6 @@ export interface Technician {
 export const NOBODY: Technician = {
   present: false,
   instruct: () => Promise.resolve(),
+  say: () => undefined,
   confirm: () => Promise.resolve(false),
 };
