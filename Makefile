@@ -40,3 +40,14 @@ bench: build
 clean:
 	-@[ -f dist/scripts/sim/clean.js ] && node dist/scripts/sim/clean.js
 	rm -rf dist
+
+# --- appliance images (issue 8): rootfs/README.md. Need root (mmdebstrap, chroot). ---
+.PHONY: image image-kvm image-vmware image-hyperv image-xen image-raw image-test image-pair-test
+image: deps build
+	@rootfs/build.sh all
+image-kvm image-vmware image-hyperv image-xen image-raw: deps build
+	@rootfs/build.sh $(@:image-%=%)
+image-test: deps build
+	@rootfs/test/image-test.sh $(CASES)
+image-pair-test: deps build
+	@rootfs/test/pair-test.sh

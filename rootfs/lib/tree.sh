@@ -1,0 +1,120 @@
+# Stage "rootfs": base + /opt/lbos + Node 24 + overlay, accounts, units,
+# first-boot state removed, every default configuration checked by its
+# service. Result: the directory TREE (the content of a root slot).
+
+in_tree() { chroot "$TREE" "$@"; }
+
+build_tree() {
+  stage rootfs "base + services + overlay"
+  TREE="$CACHE/tree"
+  rm -rf "$TREE" "$TREE.tmp"; mkdir -p "$TREE.tmp"
+  tar -xpf "$BASE_TAR" -C "$TREE.tmp" --numeric-owner
+  mv "$TREE.tmp" "$TREE"
+
+  # Node.js 24 (the binary only) and the services.
+  install -D -m 0755 "$NODE_PKG/bin/node" "$TREE/usr/local/lib/nodejs/bin/node"
+  install -D -m 0644 "$NODE_PKG/LICENSE" "$TREE/usr/local/lib/nodejs/LICENSE"
+  ln -sf /usr/local/lib/nodejs/bin/node "$TREE/usr/bin/node"
+  mkdir -p "$TREE/opt/lbos"
+  cp -a "$APP_DIR/." "$TREE/opt/lbos/"
+  chown -R 0:0 "$TREE/opt/lbos"
+  local b
+  for b in "$TREE"/opt/lbos/bin/*; do ln -sf "/opt/lbos/bin/${b##*/}" "$TREE/usr/bin/${b##*/}"; done
+  grep -qx /usr/bin/setup-wizard "$TREE/etc/shells" || echo /usr/bin/setup-wizard >> "$TREE/etc/shells"
+
+  # The overlay (units, policy, sysctl, examples...), owned by root.
+  rsync -rlpt --chown=0:0 "$ROOTFS_DIR/overlay/" "$TREE/"
+  install -D -m 0644 "$ROOTFS_DIR/README.md" "$TREE/usr/share/doc/lbos/README.md"
+
+  # nicd replaces these atomically inside /etc/lbos.
+  mkdir -p "$TREE/etc/lbos"
+  echo lbos > "$TREE/etc/lbos/hostname"
+  : > "$TREE/etc/lbos/resolv.conf"
+  ln -sfn lbos/hostname "$TREE/etc/hostname"
+  ln -sfn lbos/resolv.conf "$TREE/etc/resolv.conf"
+  printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' > "$TREE/etc/hosts"
+
+  # Accounts: sysusers.d/lbos.conf; "setup" has an empty password (console only).
+  systemd-sysusers --root="$TREE" >/dev/null
+  in_tree passwd -q -d setup
+  install -d -o "$(in_tree id -u setup)" -g "$(in_tree id -g setup)" -m 0700 "$TREE/home/setup"
+
+  # State of the services: the parent of every StateDirectory= readable by all
+  # (a tool run first, e.g. csyncctl genkey, would otherwise create it 0700).
+  install -d -m 0755 "$TREE/var/lib/lbos"
+
+  # Units: the services, provisioning, host key; no maintenance timers.
+  local units=(nicd.service hbd.service csyncd.service statusd.service lbos-seed.service lbos-ssh-hostkey.service)
+  [ -f "$TREE/etc/systemd/system/paneld.service" ] && units+=(paneld.service)
+  systemctl --root="$TREE" enable "${units[@]}" >/dev/null 2>&1
+  systemctl --root="$TREE" disable e2scrub_all.timer e2scrub_reap.service >/dev/null 2>&1 || true
+
+  # Identity: each appliance makes its own machine-id and SSH host key at first boot.
+  : > "$TREE/etc/machine-id"
+  rm -f "$TREE/var/lib/dbus/machine-id" "$TREE"/etc/ssh/ssh_host_*
+  ln -sf /etc/machine-id "$TREE/var/lib/dbus/machine-id"
+  # Build leftovers that would differ between two builds.
+  find "$TREE/var/log" -type f -delete
+  rm -rf "$TREE"/var/cache/debconf/*-old "$TREE"/var/lib/dpkg/*-old "$TREE/var/cache/ldconfig/aux-cache"
+
+  # Kernel and initramfs at fixed names for GRUB (the slot's own).
+  local k; k=$(cd "$TREE/boot" && ls vmlinuz-* | sort -V | tail -n1)
+  ln -sfn "$k" "$TREE/boot/vmlinuz"
+  ln -sfn "initrd.img-${k#vmlinuz-}" "$TREE/boot/initrd.img"
+  [ -s "$TREE/boot/initrd.img-${k#vmlinuz-}" ] || die "no initramfs for $k"
+
+  write_release
+  check_configs
+  note "rootfs: $(du -sm "$TREE" | cut -f1) MiB, kernel ${k#vmlinuz-}"
+}
+
+write_release() {
+  LBOS_VERSION=$(node -p "require('$REPO/package.json').version")
+  GIT_COMMIT=$(git -C "$REPO" rev-parse HEAD)
+  git -C "$REPO" diff --quiet HEAD -- services bin rootfs package.json package-lock.json || GIT_COMMIT="$GIT_COMMIT-dirty"
+  BUILD_DATE=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)
+  cat > "$TREE/usr/lib/lbos/release" <<REL
+LBOS_VERSION=$LBOS_VERSION
+LBOS_COMMIT=$GIT_COMMIT
+LBOS_BUILD_DATE=$BUILD_DATE
+REL
+  cat > "$TREE/etc/issue" <<ISSUE
+LBOS load balancer $LBOS_VERSION (\\n) on \\l
+Management interface eth0: \\4{eth0}   Web UI: https://\\4{eth0}:9443/
+Network setup on this console: log in as "setup"
+
+ISSUE
+}
+
+# Every default configuration shipped in the image passes its service's own check.
+check_configs() {
+  stage check "default configurations (each service's --check-config, Node 24 in the image)"
+  in_tree node --version >/dev/null || die "the image's node does not run"
+  local ex=/usr/share/lbos/examples
+  in_tree /opt/lbos/bin/hbd --check-config -c $ex/ha.d --node lbmaster >/dev/null || die "hbd --check-config -c $ex/ha.d"
+  in_tree /opt/lbos/bin/nicd --check-config -c $ex/network.conf >/dev/null || die "nicd --check-config -c $ex/network.conf"
+  in_tree /opt/lbos/bin/statusd --check-config >/dev/null || die "statusd --check-config (defaults)"
+  # csyncd checks its keys too: a scratch copy with keys made for the check.
+  local scratch=/tmp/lbos-csyncd-check
+  rm -rf "$TREE$scratch"; mkdir -p "$TREE$scratch"
+  cp "$TREE$ex/csyncd/csyncd.cfg" "$TREE/etc/csyncd/services.conf" "$TREE$scratch/"
+  in_tree /opt/lbos/bin/csyncctl genkey -c $scratch/csyncd.cfg >/dev/null || die "csyncctl genkey -c $scratch/csyncd.cfg"
+  in_tree /opt/lbos/bin/csyncd --check-config -c $scratch/csyncd.cfg >/dev/null || die "csyncd --check-config -c $scratch/csyncd.cfg"
+  rm -rf "$TREE$scratch"
+  warm_compile_cache
+  if [ -x "$TREE/opt/lbos/bin/paneld" ] && [ -f "$TREE/etc/lbos/paneld.conf" ]; then
+    in_tree /opt/lbos/bin/paneld --check-config -c /etc/lbos/paneld.conf >/dev/null || die "paneld --check-config -c /etc/lbos/paneld.conf"
+  fi
+  note "hbd, nicd, statusd, csyncd$([ -x "$TREE/opt/lbos/bin/paneld" ] && echo ', paneld'): ok"
+}
+
+# Node's compile cache (NODE_COMPILE_CACHE, set for every unit in
+# system.conf.d/lbos-node.conf), filled by loading every program once.
+warm_compile_cache() {
+  local cache=/var/cache/lbos/node-compile b
+  rm -rf "$TREE$cache"; mkdir -p "$TREE$cache"
+  for b in "$TREE"/opt/lbos/bin/*; do
+    NODE_COMPILE_CACHE=$cache in_tree "/opt/lbos/bin/${b##*/}" --help >/dev/null 2>&1 || true
+  done
+  note "node compile cache: $(find "$TREE$cache" -type f | wc -l) files"
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# make image-test: boot what customers import, as they import it, under QEMU.
+#   rootfs/test/image-test.sh [case...]   cases: kvm-bios kvm-uefi vmware hyperv-gen2 hyperv-gen1 xen raw
+# For each: check the artifact's sha256, unpack it the way its hypervisor does
+# (OVA: tar + OVF/manifest check; XVA: chunks + SHA1 -> disk), boot it with a
+# seed disk (provisioning), wait for the console banner, for nicd hbd csyncd
+# statusd active over SSH, and for the same in statusd's live feed through the
+# forwarded HTTPS port; then power it off. Ends with "N passed, N failed".
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+ROOTFS_DIR=$REPO/rootfs
+. "$ROOTFS_DIR/lib/common.sh"
+. "$ROOTFS_DIR/test/lib.sh"
+set -uo pipefail
+OUT=${OUT:-$REPO/out}
+READY_DEADLINE_S=${READY_DEADLINE_S:-600}
+VERSION=$(node -p "require('$REPO/package.json').version")
+A="$OUT/lbos-$VERSION"
+trap cleanup_vms EXIT
+trap 'exit 130' INT TERM
+need_tools qemu-system-x86_64 qemu-img ssh ssh-keygen mkfs.vfat mcopy zstd python3
+[ -f "$REPO/dist/services/statusd/statusctl.js" ] || die "dist/ missing: run make build"
+
+cases=("$@"); [ ${#cases[@]} -gt 0 ] || cases=(kvm-bios kvm-uefi vmware hyperv-gen2 hyperv-gen1 xen raw)
+passed=0 failed=0 results=()
+
+# prepare CASE DIR -> DISK FMT FW PROFILE (echoed)
+prepare() {
+  local c=$1 dir=$2
+  case $c in
+    kvm-bios|kvm-uefi)
+      check_sum "$A-kvm.qcow2" && echo "$A-kvm.qcow2 qcow2 ${c#kvm-} virtio" ;;
+    vmware)
+      check_sum "$A-vmware.ova" || return 1
+      local first; first=$(tar -tf "$A-vmware.ova" | head -n1)
+      [ "$first" = "lbos-$VERSION.ovf" ] || { echo "OVA: first member is $first, not the OVF" >&2; return 1; }
+      tar -xf "$A-vmware.ova" -C "$dir" || return 1
+      python3 "$ROOTFS_DIR/lib/ovf.py" check --ovf "$dir/lbos-$VERSION.ovf" --mf "$dir/lbos-$VERSION.mf" || return 1
+      echo "$dir/lbos-$VERSION-disk1.vmdk vmdk bios vmware" ;;
+    hyperv-gen2)
+      check_sum "$A-hyperv-gen2.vhdx" && echo "$A-hyperv-gen2.vhdx vhdx uefi virtio" ;;
+    hyperv-gen1)
+      check_sum "$A-hyperv-gen1.vhd" || return 1
+      qemu-img info --output=json -f vpc "$A-hyperv-gen1.vhd" | grep -q '"virtual-size"' || return 1
+      echo "$A-hyperv-gen1.vhd vpc bios virtio" ;;
+    xen)
+      check_sum "$A-xen.xva" || return 1
+      python3 "$ROOTFS_DIR/lib/xva.py" extract --xva "$A-xen.xva" --out "$dir/xva-disk.raw" >&2 || return 1
+      echo "$dir/xva-disk.raw raw bios virtio" ;;
+    raw)
+      check_sum "$A-raw.img.zst" || return 1
+      zstd -q -d "$A-raw.img.zst" -o "$dir/flash.raw" || return 1
+      echo "$dir/flash.raw raw uefi virtio" ;;
+    *) echo "unknown case $c" >&2; return 1 ;;
+  esac
+}
+
+check_sum() {
+  [ -f "$1" ] || { echo "$1 missing (make image first)" >&2; return 1; }
+  (cd "$(dirname "$1")" && sha256sum --quiet -c "$(basename "$1").sha256") || { echo "$1: sha256 mismatch" >&2; return 1; }
+}
+
+run_case() {
+  local c=$1 dir; dir=$(mktemp -d /tmp/lbos-imgtest.XXXXXX); TEST_DIRS+=("$dir")
+  local spec; spec=$(prepare "$c" "$dir") || { CASE_MSG="unpacking/checking the artifact failed"; return 1; }
+  local disk fmt fw profile; read -r disk fmt fw profile <<< "$spec"
+  ssh-keygen -q -t ed25519 -N '' -C image-test -f "$dir/key"
+  seed_files "$dir/seed" 1 lbos-1 "$dir/key.pub"
+  make_seed "$dir" "$dir/seed"
+  start_vm "lbos-1" "$dir" "$disk" "$fmt" "$fw" "$profile" || { CASE_MSG="qemu did not start"; return 1; }
+  local pid=${QEMU_PIDS[-1]}
+  wait_console "$dir/console.log" "LBOS load balancer $VERSION \\(lbos-1\\)" "$READY_DEADLINE_S" \
+    || { CASE_MSG="no console banner (console: $dir/console.log)"; KEEP_TEST_DIRS=1; return 1; }
+  local t_banner=$(( $(date +%s%3N) - VM_T0 ))
+  wait_ready "$VM_SSH_PORT" "$dir/key" "$READY_DEADLINE_S" || { CASE_MSG="services not ready"; return 1; }
+  local t_ready=$(( $(date +%s%3N) - VM_T0 ))
+  feed_check "$VM_WEB_PORT" "$VM_SSH_PORT" "$dir/key" "$dir" || { CASE_MSG="statusd feed check failed"; return 1; }
+  local slot; slot=$(vm_ssh "$VM_SSH_PORT" "$dir/key" cat /run/lbos/slot)
+  [ "$slot" = A ] || { CASE_MSG="booted slot '$slot', expected A"; return 1; }
+  vm_ssh "$VM_SSH_PORT" "$dir/key" systemctl poweroff >/dev/null 2>&1 || true
+  wait_exit "$pid" 180 || echo "(poweroff took over 180 s: killed)" >&2
+  results+=("{\"case\":\"$c\",\"firmware\":\"$fw\",\"format\":\"$fmt\",\"accel\":\"$(accel)\",\"banner_ms\":$t_banner,\"ready_ms\":$t_ready}")
+  CASE_MSG="banner ${t_banner} ms, all services ready ${t_ready} ms after QEMU started ($(accel), $fw, $fmt)"
+}
+
+for c in "${cases[@]}"; do
+  stage "$c" "boot test"
+  CASE_MSG=""
+  if run_case "$c"; then
+    echo "ok   $c: $CASE_MSG"; passed=$((passed + 1))
+  else
+    echo "FAIL $c: $CASE_MSG"; failed=$((failed + 1))
+  fi
+  cleanup_vms
+done
+printf '[%s]\n' "$(IFS=,; echo "${results[*]}")" > "$OUT/image-test.json.tmp" && mv "$OUT/image-test.json.tmp" "$OUT/image-test.json"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

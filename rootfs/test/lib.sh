@@ -1,0 +1,160 @@
+# Boot-test helpers (sourced): QEMU under TCG (or KVM when it really works),
+# a seed disk for provisioning, SSH and the statusd feed through ports
+# forwarded on 127.0.0.1 only. Every QEMU is killed by its PID on exit.
+
+QEMU_PIDS=()
+TEST_DIRS=()
+cleanup_vms() {
+  local p
+  for p in "${QEMU_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${QEMU_PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null || true
+  done
+  QEMU_PIDS=()
+  [ "${KEEP_TEST_DIRS:-0}" = 1 ] || for p in "${TEST_DIRS[@]}"; do rm -rf "$p"; done
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# KVM only when a guest can really run on it (here /dev/kvm exists but fails).
+accel() {
+  if [ -z "${LBOS_ACCEL:-}" ]; then
+    LBOS_ACCEL=tcg
+    if [ -w /dev/kvm ] && timeout 20 qemu-system-x86_64 -accel kvm -M q35 -m 64 -display none -nodefaults \
+         -no-reboot -kernel /dev/null 2>/dev/null; then LBOS_ACCEL=kvm; fi
+  fi
+  echo "$LBOS_ACCEL"
+}
+
+# make_seed DIR FILES_DIR -> DIR/seed.img: FAT, label LBOSSEED, FILES_DIR's tree.
+make_seed() {
+  local img=$1/seed.img src=$2
+  rm -f "$img"; mkfs.vfat -n LBOSSEED -C "$img" 4096 >/dev/null
+  MTOOLS_SKIP_CHECK=1 mcopy -s -i "$img" "$src"/* ::/
+}
+
+# seed_files DIR NODE HOSTNAME PUBKEY [PAIR_SPEC]: a unit's provisioning tree.
+#   single: eth0 10.0.2.15/24 (QEMU user network); pair: also eth1 on the heartbeat LAN.
+seed_files() {
+  local d=$1 node=$2 host=$3 pub=$4 pair=${5:-}
+  mkdir -p "$d/etc/lbos" "$d/etc/ha.d" "$d/etc/csyncd" "$d/root/.ssh"
+  local me=198.19.0.$node peer=198.19.0.$((3 - node))
+  cat > "$d/etc/lbos/network.conf" <<NET
+hostname $host
+interface eth0
+    address 10.0.2.15/24
+    gateway 10.0.2.2
+interface eth1
+    address $me/24
+NET
+  cat > "$d/etc/ha.d/ha.cf" <<HA
+ucast eth1 $peer
+${pair:+serial /dev/ttyS1}
+${pair:+baud 115200}
+keepalive 500ms
+warntime 2
+deadtime 4
+initdead 8
+auto_failback off
+node lbos-1
+node lbos-2
+HA
+  echo "lbos-1 IPaddr2::198.19.0.100/24/eth1" > "$d/etc/ha.d/haresources"
+  printf 'auth 3\n3 sha256 %s\n' "lbos-image-test-secret-0123456789abcdef" > "$d/etc/ha.d/authkeys"
+  printf 'LOCAL_IP=%s\nREMOTE_IP=%s\nLOCAL_NODE=%s\nREMOTE_NODE=%s\n' "$me" "$peer" "$node" "$((3 - node))" > "$d/etc/csyncd/csyncd.cfg"
+  cp "$pub" "$d/root/.ssh/authorized_keys"
+}
+
+# start_vm NAME DIR DISK FORMAT FIRMWARE(bios|uefi) PROFILE(virtio|vmware) [extra qemu args...]
+# Sets VM_SSH_PORT, VM_WEB_PORT, VM_T0 (epoch ms) and records the PID.
+start_vm() {
+  local name=$1 dir=$2 disk=$3 fmt=$4 fw=$5 profile=$6; shift 6
+  VM_SSH_PORT=$(free_port); VM_WEB_PORT=$(free_port)
+  local args=(-name "$name" -accel "$(accel)" -M q35 -smp 2 -m 1024 -nodefaults -display none
+    -serial "file:$dir/console.log" -device virtio-rng-pci
+    -pidfile "$dir/qemu.pid" -daemonize)
+  [ "$(accel)" = tcg ] && args+=(-accel tcg,thread=multi)
+  if [ "$fw" = uefi ]; then
+    cp /usr/share/OVMF/OVMF_VARS_4M.fd "$dir/vars.fd"
+    args+=(-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd -drive "if=pflash,format=raw,file=$dir/vars.fd")
+  fi
+  local nic=virtio-net-pci
+  if [ "$profile" = vmware ]; then
+    # What the OVF declares: PVSCSI disk controller, VMXNET3 NICs.
+    args+=(-device pvscsi,id=scsi0 -drive "if=none,id=d0,file=$disk,format=$fmt,snapshot=on" -device scsi-hd,drive=d0,bus=scsi0.0)
+    nic=vmxnet3
+  else
+    args+=(-drive "if=virtio,file=$disk,format=$fmt,snapshot=on")
+  fi
+  args+=(-netdev "user,id=mgmt,net=10.0.2.0/24,hostfwd=tcp:127.0.0.1:$VM_SSH_PORT-:22,hostfwd=tcp:127.0.0.1:$VM_WEB_PORT-:9443"
+    -device "$nic,netdev=mgmt,mac=52:54:00:00:0${name: -1}:01")
+  [ -f "$dir/seed.img" ] && args+=(-drive "if=virtio,file=$dir/seed.img,format=raw,readonly=on")
+  VM_T0=$(date +%s%3N)
+  qemu-system-x86_64 "${args[@]}" "$@" || return 1
+  QEMU_PIDS+=("$(cat "$dir/qemu.pid")")
+}
+
+vm_ssh() { # PORT KEY CMD...
+  local port=$1 key=$2; shift 2
+  ssh -q -p "$port" -i "$key" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+    -o ConnectTimeout=10 -o ServerAliveInterval=5 -o ServerAliveCountMax=3 root@127.0.0.1 "$@"
+}
+
+# wait_ready PORT KEY DEADLINE_S -> 0 when nicd hbd csyncd statusd are all active.
+APPLIANCE_UNITS="nicd hbd csyncd statusd"
+wait_ready() {
+  local port=$1 key=$2 deadline=$(( $(date +%s) + $3 )) states
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    states=$(vm_ssh "$port" "$key" systemctl is-active $APPLIANCE_UNITS 2>/dev/null | tr '\n' ' ' || true)
+    [ "$states" = "active active active active " ] && return 0
+    case $states in *failed*) echo "units: $APPLIANCE_UNITS -> $states" >&2; return 1 ;; esac
+    sleep 1
+  done
+  echo "units: $APPLIANCE_UNITS -> ${states:-no answer over SSH}" >&2
+  return 1
+}
+
+# feed_check WEB_PORT SSH_PORT KEY DIR: the statusd feed, through the forwarded
+# port, logged in with the unit's own initial password, reports every unit active.
+feed_check() {
+  local web=$1 port=$2 key=$3 dir=$4
+  vm_ssh "$port" "$key" cat /var/lib/lbos/statusd/initial-password > "$dir/password" || { echo "no initial password" >&2; return 1; }
+  timeout 60 node "$REPO/dist/services/statusd/statusctl.js" watch --url "https://127.0.0.1:$web" --user admin \
+    --password-file "$dir/password" --insecure --json --count 1 --no-reconnect > "$dir/feed.json" 2> "$dir/feed.err" \
+    || { cat "$dir/feed.err" >&2; return 1; }
+  python3 - "$dir/feed.json" $APPLIANCE_UNITS <<'PY'
+import json, sys
+units = None
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if not line: continue
+    m = json.loads(line)
+    def find(o):
+        if isinstance(o, dict):
+            if 'units' in o and isinstance(o['units'], dict): return o['units']
+            for v in o.values():
+                r = find(v)
+                if r is not None: return r
+        return None
+    units = find(m) or units
+if units is None: sys.exit('feed: no systemd units in the snapshot')
+bad = {u: units.get(u + '.service', units.get(u)) for u in sys.argv[2:]}
+bad = {u: s for u, s in bad.items() if not s or s.get('active') != 'active'}
+if bad: sys.exit(f'feed: not active: {bad}')
+PY
+}
+
+wait_console() { # FILE REGEX DEADLINE_S
+  local deadline=$(( $(date +%s) + $3 ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    grep -aqE "$2" "$1" 2>/dev/null && return 0
+    sleep 1
+  done
+  return 1
+}
+
+wait_exit() { # PID DEADLINE_S
+  local deadline=$(( $(date +%s) + $2 ))
+  while kill -0 "$1" 2>/dev/null; do [ "$(date +%s)" -lt "$deadline" ] || return 1; sleep 0.5; done
+}
