@@ -83,7 +83,7 @@ export interface NetHostOptions {
   portNs(port: string): string | null;
   /** Unit: the harness may set ports up. Sim: the rig owns them. */
   mayBringUp: boolean;
-  /** Unit: make a namespace for a port (recorded for cleanup), returns its name. Sim: absent (ports are already isolated). */
+  /** Unit: make a namespace to move a port into for its traffic test (recorded for cleanup). Sim: absent (each port already has its own). */
   makeNamespace?: (port: string) => Promise<string>;
   dropNamespace?: (ns: string) => Promise<void>;
 }
@@ -101,10 +101,10 @@ export function netHost(o: NetHostOptions): NetHost {
       const made: string[] = [];
       const place = async (port: string): Promise<string> => {
         const current = o.portNs(port);
-        if (current !== null || o.makeNamespace === undefined) return current ?? '';
+        if (o.makeNamespace === undefined) return current ?? '';
         const ns = await o.makeNamespace(port);
         made.push(ns);
-        await run('ip', ['link', 'set', 'dev', port, 'netns', ns]);
+        await run('ip', ipIn(current, 'link', 'set', 'dev', port, 'netns', ns));
         await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
         await run('ip', ['-n', ns, 'link', 'set', 'dev', port, 'up']);
         return ns;
