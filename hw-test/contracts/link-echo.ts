@@ -16,6 +16,8 @@
 import type { Link, LinkSink } from '../../services/hbd/ports/link';
 import { END, ESC } from '../../services/hbd/core/serial-frame';
 
+const POLL_MS = 5;
+
 export interface EchoOptions {
   frames: number;
   /** Payload size; the pattern always includes the SLIP END and ESC bytes. */
@@ -82,10 +84,12 @@ export async function runEchoContract(open: (sink: LinkSink) => Link, o: EchoOpt
         if (done()) return resolve(true);
         const left = end - performance.now();
         if (left <= 0) return resolve(false);
+        // Woken by the link's callbacks; also polled, as send() turns true
+        // again when the previous frame has drained, which no callback tells.
         const t = setTimeout(() => {
           wake = null;
           step();
-        }, left);
+        }, Math.min(left, POLL_MS));
         wake = () => {
           clearTimeout(t);
           step();
