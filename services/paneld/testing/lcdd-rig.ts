@@ -28,6 +28,8 @@ export interface LcddRigOptions {
   port?: number;
   /** Extra lines for the [server] section. */
   serverExtra?: string[];
+  /** Run LCDd inside this network namespace (ip netns exec); its 127.0.0.1 is the namespace's. */
+  netns?: string;
 }
 
 export type LcdKey = 'Up' | 'Down' | 'Left' | 'Right' | 'Enter' | 'Escape';
@@ -126,7 +128,8 @@ export class LcddRig {
   async launch(): Promise<void> {
     if (this.o.driver === 'text') {
       // LCDd's stdout is a pipe here: without stdbuf, frames would wait in a 4 KiB stdio buffer.
-      const c = spawn('stdbuf', ['-o0', LCDD, '-c', this.conf, '-f'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const argv = [...this.nsPrefix(), 'stdbuf', '-o0', LCDD, '-c', this.conf, '-f'];
+      const c = spawn(argv[0] ?? 'stdbuf', argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
       this.pid = c.pid ?? null;
       this.out = '';
       c.stdout.setEncoding('latin1');
@@ -136,11 +139,20 @@ export class LcddRig {
       c.stderr.resume();
     } else {
       const cols = String(Math.max(this.o.width + 4, 80));
-      await run('tmux', ['-S', this.tmuxSock, 'new-session', '-d', '-s', 'lcd', '-x', cols, '-y', String(this.o.height + 4), `exec ${LCDD} -c ${this.conf} -f 2>/dev/null`]);
+      await run('tmux', ['-S', this.tmuxSock, 'new-session', '-d', '-s', 'lcd', '-x', cols, '-y', String(this.o.height + 4), `exec ${[...this.nsPrefix(), LCDD, '-c', this.conf, '-f'].join(' ')} 2>/dev/null`]);
       const pane = await run('tmux', ['-S', this.tmuxSock, 'display', '-p', '-t', 'lcd', '#{pane_pid}']);
       this.pid = Number(pane.stdout.trim());
     }
-    await waitFor(`LCDd listening on 127.0.0.1:${this.port}`, () => canConnect(this.port), 10_000, 50);
+    await waitFor(`LCDd listening on 127.0.0.1:${this.port}`, () => this.listening(), 10_000, 50);
+  }
+
+  private nsPrefix(): string[] {
+    return this.o.netns === undefined ? [] : ['ip', 'netns', 'exec', this.o.netns];
+  }
+
+  private async listening(): Promise<boolean> {
+    if (this.o.netns === undefined) return canConnect(this.port);
+    return run('ip', ['netns', 'exec', this.o.netns, 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${this.port}`]).then(() => true, () => false);
   }
 
   /** The rows on the display now (null before the first frame). */
