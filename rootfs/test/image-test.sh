@@ -60,7 +60,7 @@ check_sum() {
 }
 
 run_case() {
-  local c=$1 dir; dir=$(mktemp -d /tmp/lbos-imgtest.XXXXXX); TEST_DIRS+=("$dir")
+  local c=$1 dir; dir=$(mktemp -d /tmp/lbos-imgtest.XXXXXX); TEST_DIRS+=("$dir"); CASE_DIR=$dir
   local spec; spec=$(prepare "$c" "$dir") || { CASE_MSG="unpacking/checking the artifact failed"; return 1; }
   local disk fmt fw profile; read -r disk fmt fw profile <<< "$spec"
   ssh-keygen -q -t ed25519 -N '' -C image-test -f "$dir/key"
@@ -69,7 +69,7 @@ run_case() {
   start_vm "lbos-1" "$dir" "$disk" "$fmt" "$fw" "$profile" || { CASE_MSG="qemu did not start"; return 1; }
   local pid=${QEMU_PIDS[-1]}
   wait_console "$dir/console.log" "LBOS load balancer $VERSION \\(lbos-1\\)" "$READY_DEADLINE_S" \
-    || { CASE_MSG="no console banner (console: $dir/console.log)"; KEEP_TEST_DIRS=1; return 1; }
+    || { CASE_MSG="no console banner"; return 1; }
   local t_banner=$(( $(date +%s%3N) - VM_T0 ))
   wait_ready "$VM_SSH_PORT" "$dir/key" "$READY_DEADLINE_S" || { CASE_MSG="services not ready"; return 1; }
   local t_ready=$(( $(date +%s%3N) - VM_T0 ))
@@ -89,6 +89,8 @@ for c in "${cases[@]}"; do
     echo "ok   $c: $CASE_MSG"; passed=$((passed + 1))
   else
     echo "FAIL $c: $CASE_MSG"; failed=$((failed + 1))
+    [ -f "$CASE_DIR/console.log" ] && cp "$CASE_DIR/console.log" "$OUT/image-test-$c-console.log" \
+      && echo "     console: out/image-test-$c-console.log"
   fi
   cleanup_vms
 done

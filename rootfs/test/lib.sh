@@ -89,6 +89,10 @@ start_vm() {
   fi
   args+=(-netdev "user,id=mgmt,net=10.0.2.0/24,hostfwd=tcp:127.0.0.1:$VM_SSH_PORT-:22,hostfwd=tcp:127.0.0.1:$VM_WEB_PORT-:9443"
     -device "$nic,netdev=mgmt,mac=52:54:00:00:0${name: -1}:01")
+  # eth1 (heartbeat NIC): the caller's (pair test) or a hub port leading nowhere.
+  local a has_hb=0
+  for a in "$@"; do [[ $a == *id=hb* ]] && has_hb=1; done
+  [ "$has_hb" = 1 ] || args+=(-netdev hubport,id=hb,hubid=9 -device "$nic,netdev=hb,mac=52:54:00:00:0${name: -1}:02")
   [ -f "$dir/seed.img" ] && args+=(-drive "if=virtio,file=$dir/seed.img,format=raw,readonly=on")
   VM_T0=$(date +%s%3N)
   qemu-system-x86_64 "${args[@]}" "$@" || return 1
