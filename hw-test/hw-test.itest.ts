@@ -25,10 +25,13 @@ interface Run {
   junit?: string;
 }
 
-function hwTest(args: string[], onLine?: (line: string, child: ReturnType<typeof spawn>) => void): Promise<Run> {
+/** `input`: what the technician types (stdin is then closed); 'open': stdin stays open with nothing typed. */
+function hwTest(args: string[], onLine?: (line: string, child: ReturnType<typeof spawn>) => void, input?: string): Promise<Run> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hwt-report-'));
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, '--report-dir', dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HW: '' } });
+    const child = spawn(process.execPath, [MAIN, '--report-dir', dir, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, HW: '' } });
+    if (input === 'open') child.stdin.write('');
+    else child.stdin.end(input ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -127,20 +130,33 @@ test('a broken rig (port down, mute serial peer, no LCDd, LED missing) fails exa
 });
 
 test('SIGTERM in the middle of a run removes the rig', async (t) => {
+  // The run waits on the technician's first answer: a point in the middle of a run, whatever the machine's speed.
   let id = '';
   let signalled = false;
-  const r = await hwTest(['--hw', 'sim', '--only', 'serial,panel'], (line, child) => {
+  const r = await hwTest(['--hw', 'sim', '--interactive', '--only', 'serial,led'], (line, child) => {
     id ||= /simulated rig lbsim-([0-9a-f]+)/.exec(line)?.[1] ?? '';
-    if (!signalled && line.includes('serial.ttyS0.19200')) {
+    if (!signalled && line.includes('?? Is LED')) {
       signalled = true;
       child.kill('SIGTERM');
     }
-  });
+  }, 'open');
   t.true(signalled, r.stdout);
   t.is(r.code, 143, r.stderr);
+  t.regex(r.stdout, /PASS serial\.ttyS0\.115200/);
   t.regex(r.stderr, /stopped by SIGTERM; the rig was removed/);
+  t.is(r.report, undefined);
   await waitFor('rig gone', () => !existsSync(`/tmp/lbsim-${id}`), 5000);
   assertRigGone(t, id);
+});
+
+test('--interactive: the technician\'s answers decide; a "no" fails the step with what was not seen', async (t) => {
+  const r = await hwTest(['--hw', 'sim', '--interactive', '--only', 'led.lbos:green:status,led.lbos:green:ha'], undefined, 'y\ny\nn\nyes\ny\ny\n');
+  t.is(r.code, 1, r.stderr);
+  t.regex(r.stdout, /\?\? Is LED lbos:green:status lit\? \[y\/n\] y\n/);
+  const checks = byId(r);
+  t.like(checks.get('led.lbos:green:status'), { status: 'fail', reason: 'LED lbos:green:status: blink: technician: not blinking', measurements: { on_seen: true, blink_seen: false, blink_read_back_ok: false } });
+  t.like(checks.get('led.lbos:green:ha'), { status: 'pass', reason: 'on, off and blink read back and seen' });
+  t.true(r.report?.interactive);
 });
 
 test('a bad profile stops the run before anything is built, with file:line problems (exit 78)', async (t) => {
