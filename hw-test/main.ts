@@ -161,7 +161,8 @@ async function main(cli: Parameters<Parameters<typeof runTool>[0]['run']>[0], ou
   out.write(`hw-test: ${profile.model} (${mode}: ${sel.why})\n`);
 
   const interactive = cli.values.interactive === true;
-  const tech = interactive ? terminalTechnician(process.stdin, out) : NOBODY;
+  const terminal = interactive ? terminalTechnician(process.stdin, out) : null;
+  const tech: Technician = terminal ?? NOBODY;
   const b = await bind(mode, profile, stringOpt(cli, 'sim-fault'));
   const stop = (sig: NodeJS.Signals): void => {
     b.teardown();
@@ -201,6 +202,7 @@ async function main(cli: Parameters<Parameters<typeof runTool>[0]['run']>[0], ou
       finishedAt: new Date().toISOString(),
       summary: summarise(results),
       checks: results,
+      detected: facts,
       detectionFailed: failed,
     };
     const dir = stringOpt(cli, 'report-dir') ?? (mode === 'real' ? UNIT_REPORT_DIR : path.join(repoRoot(), 'out', 'hw-test'));
@@ -210,7 +212,7 @@ async function main(cli: Parameters<Parameters<typeof runTool>[0]['run']>[0], ou
   } finally {
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
-    if ('close' in tech && typeof tech.close === 'function') (tech.close as () => void)();
+    terminal?.close();
     b.teardown();
   }
 }

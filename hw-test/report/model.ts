@@ -1,5 +1,6 @@
 /** One run of the harness as stored in the JSON report (and shown in JUnit). */
 import type { CheckResult } from '../checks/types';
+import type { HardwareFacts } from '../detect/facts';
 
 export interface RunReport {
   /** Format version of this JSON, bumped on incompatible changes. */
@@ -16,6 +17,8 @@ export interface RunReport {
   summary: { pass: number; fail: number; skip: number; total: number };
   /** Every check with every measurement. */
   checks: CheckResult[];
+  /** What detection found (NIC MACs, disk models and serials ...), for the unit's record. */
+  detected: HardwareFacts;
   /** Detection figures systeminformation could not read. */
   detectionFailed: string[];
 }

@@ -33,6 +33,18 @@ const REPORT: RunReport = {
   finishedAt: '2026-11-22T03:00:06.000Z',
   summary: summarise(CHECKS),
   checks: CHECKS,
+  detected: {
+    manufacturer: '',
+    model: 'Docker Container',
+    serial: '',
+    cpu: { brand: 'Xeon', cores: 2, physicalCores: 2 },
+    memoryBytes: 2 ** 34,
+    temperatures: [],
+    disks: [],
+    nics: [{ name: 'eth0', mac: '02:fc:00:00:00:01', operstate: 'up', speedMbps: null, virtual: false }],
+    virtual: false,
+    hypervisor: '',
+  },
   detectionFailed: [],
 };
 
