@@ -1,5 +1,5 @@
 import test from 'ava';
-import { csyncdView, genericView, hbdView, nicdView, NOT_RUNNING, statusBar, viewFor } from './service-views';
+import { csyncdView, genericView, hbdView, nicdView, NOT_RUNNING, paneldView, statusBar, viewFor } from './service-views';
 
 /** What dbus-next hands over for hbd's GetAll (x and t come as bigint). */
 const HBD_PROPS = {
@@ -46,9 +46,22 @@ test('nicd properties -> interfaces keyed by name', (t) => {
   t.is(v.management, 'eth0');
 });
 
-test('an unknown service (paneld) is shown with its properties as JSON', (t) => {
+test('paneld: LCD rows, LEDs and alerts as objects; an unknown mode or wrong types fall back', (t) => {
+  t.deepEqual(paneldView({
+    Lcd: ['lb1 MASTER ACTIVE', '10.0.0.1/24'], LcdSize: '16x2', LcdConnected: true, Mode: 'alert',
+    Leds: [['ha', 'lbos:green:ha', 'on', ''], ['fault', 'lbos:red:fault', 'missing', 'no such LED']], Alerts: [['critical', 'PEER LOST', 'no heartbeat from lb2']], Banner: 'LBOS', BannerFile: '/run/issue',
+  }), {
+    running: true, lcd: ['lb1 MASTER ACTIVE', '10.0.0.1/24'], lcdSize: '16x2', lcdConnected: true, mode: 'alert',
+    leds: [{ role: 'ha', name: 'lbos:green:ha', state: 'on', detail: '' }, { role: 'fault', name: 'lbos:red:fault', state: 'missing', detail: 'no such LED' }],
+    alerts: [{ severity: 'critical', title: 'PEER LOST', detail: 'no heartbeat from lb2' }], banner: 'LBOS',
+  });
+  t.like(paneldView({ Lcd: 'x', Mode: 'disco', Leds: [1, 2] }), { lcd: [], mode: 'unknown', leds: [] });
+  t.is(viewFor('paneld'), paneldView);
+});
+
+test('a service statusd does not know is shown with its properties as JSON', (t) => {
   t.deepEqual(genericView({ Screen: 'status', Counter: 3n }), { running: true, properties: { Screen: 'status', Counter: 3 } });
-  t.is(viewFor('paneld'), genericView);
+  t.is(viewFor('fand'), genericView);
   t.is(viewFor('hbd'), hbdView);
 });
 

@@ -65,7 +65,22 @@ export function nicdView(p: Props): JsonObject {
   return { running: true, state: str(p.State), management: str(p.ManagementInterface), generation: num(p.Generation), interfaces };
 }
 
-/** A service whose API statusd does not know yet (paneld): its properties as they are. */
+/** com.lbos.Paneld1: what the front panel shows (services/paneld/README.md "D-Bus API"). */
+export function paneldView(p: Props): JsonObject {
+  const mode = str(p.Mode);
+  return {
+    running: true,
+    lcd: strings(p.Lcd),
+    lcdSize: str(p.LcdSize),
+    lcdConnected: bool(p.LcdConnected),
+    mode: ['normal', 'alert', 'menu'].includes(mode) ? mode : 'unknown',
+    leds: tuples(p.Leds).map(([role, name, state, detail]) => ({ role: str(role), name: str(name), state: str(state), detail: str(detail) })),
+    alerts: tuples(p.Alerts).map(([severity, title, detail]) => ({ severity: str(severity), title: str(title), detail: str(detail) })),
+    banner: str(p.Banner),
+  };
+}
+
+/** A service whose API statusd does not know: its properties as they are. */
 export function genericView(p: Props): JsonObject {
   const properties: JsonObject = {};
   for (const [k, v] of Object.entries(p)) properties[k] = toJson(v);
@@ -77,6 +92,7 @@ export const SERVICE_VIEWS: Readonly<Record<string, (p: Props) => JsonObject>> =
   hbd: hbdView,
   csyncd: csyncdView,
   nicd: nicdView,
+  paneld: paneldView,
 };
 
 export function viewFor(service: string): (p: Props) => JsonObject {

@@ -89,6 +89,18 @@
       rows.length ? table(['Service', 'State', 'Detail'], rows) : null);
   }
 
+  /** The front panel as the technician in the rack sees it: LCD rows, LEDs, alerts. */
+  function panel(p) {
+    if (!p || !p.running) return absent('paneld is not running.');
+    const lcd = p.lcdConnected
+      ? el('pre', { class: 'lcd' + (p.mode === 'alert' ? ' alert' : ''), id: 'panel-lcd', 'aria-label': 'LCD ' + p.lcdSize }, (p.lcd || []).join('\n'))
+      : absent('No LCD (LCDd not running or no panel): the console banner shows the state.');
+    const ledColour = { on: 'green', blink: 'orange', off: '', missing: '', error: 'red' };
+    const leds = (p.leds || []).map((l) => el('span', { class: 'led-item', title: l.name + (l.detail ? ': ' + l.detail : '') }, pill(l.state, ledColour[l.state] || ''), ' ' + l.role));
+    const alerts = (p.alerts || []).map((a) => el('li', {}, pill(a.severity, a.severity === 'critical' ? 'red' : 'orange'), ' ', el('b', {}, a.title), ' ', a.detail));
+    return el('div', { class: 'panel' }, lcd, leds.length ? el('div', { class: 'leds' }, ...leds) : null, alerts.length ? el('ul', { class: 'alerts' }, ...alerts) : null);
+  }
+
   function nics(n) {
     if (!n || !n.running) return absent('nicd is not running: interfaces unknown.');
     const names = Object.keys(n.interfaces || {}).sort();
@@ -126,7 +138,7 @@
     const parts = {
       bar: [state.hbd], cluster: [state.hbd], resources: [state.hbd && state.hbd.resources, state.hbd && state.hbd.running],
       links: [state.hbd && state.hbd.links, state.hbd && state.hbd.running], services: [state.systemd, ctx.units], sync: [state.csyncd],
-      nics: [state.nicd], system: [state.system],
+      nics: [state.nicd], system: [state.system], panel: [state.paneld],
     };
     const draw = {
       bar: () => statusBar(state.hbd),
@@ -137,6 +149,7 @@
       sync: () => document.getElementById('sync').replaceChildren(sync(state.csyncd)),
       nics: () => document.getElementById('nics').replaceChildren(nics(state.nicd)),
       system: () => document.getElementById('system').replaceChildren(system(state.system)),
+      panel: () => document.getElementById('panel').replaceChildren(panel(state.paneld)),
     };
     for (const k of Object.keys(parts)) {
       const key = JSON.stringify(parts[k]);
