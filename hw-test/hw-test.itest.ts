@@ -95,7 +95,7 @@ const FAULTS = 'nic-down:p1,serial-mute,no-lcdd,led-missing:lbos:amber:fault';
 const EXPECTED_FAILURES: Record<string, RegExp> = {
   'nic.p0.link': /^p0 has no link \(no carrier\)/,
   'nic.p1.link': /^p1 is administratively down/,
-  'nic.p0-p1.traffic': /^no traffic passes p0 <-> p1: 0 of 100 packets came back/,
+  'nic.p0-p1.traffic': /^p0 has no link: traffic not sent over p0 <-> p1 \(see nic\.p0\.link\)$/,
   'serial.ttyS0.9600': /at 9600 baud: no echo: 3 frame\(s\) sent, nothing came back \(loopback plug missing or peer not echoing\)$/,
   'serial.ttyS0.19200': /at 19200 baud: no echo/,
   'serial.ttyS0.38400': /at 38400 baud: no echo/,
@@ -126,6 +126,16 @@ test('a broken rig (port down, mute serial peer, no LCDd, LED missing) fails exa
   t.regex(junit, /<testsuite name="serial" tests="5" failures="5"/);
   t.regex(r.stdout, /FAILED: \d+ passed, 12 failed/);
   t.regex(r.stdout, /Failed:\n {2}nic\.p0\.link: p0 has no link/);
+  assertRigGone(t, rigId(r));
+});
+
+test('a port with link that passes no traffic fails only its cable\'s traffic check, with the loss figures', async (t) => {
+  const r = await hwTest(['--hw', 'sim', '--only', 'nic', '--sim-fault', 'nic-deaf:p3']);
+  t.is(r.code, 1, r.stderr);
+  const failed = (r.report?.checks ?? []).filter((c) => c.status === 'fail');
+  t.deepEqual(failed.map((c) => [c.id, c.reason]), [['nic.p2-p3.traffic', 'no traffic passes p2 <-> p3: 0 of 100 packets came back (cable, port or link down)']]);
+  t.like(failed[0]?.measurements, { packets_sent: 100, packets_received: 0, loss_pct: 100 });
+  t.is(r.report?.summary.pass, 5);
   assertRigGone(t, rigId(r));
 });
 

@@ -50,7 +50,8 @@ Tests this unit's hardware against its model profile and writes a report.
   --serial SN          the unit's serial number for the report (default: from the firmware)
   --only ID[,ID...]    run only checks whose id starts with one of these (e.g. nic,serial.ttyS0)
   --memtest SIZE       also run a bounded memory test over SIZE (e.g. 512M)
-  --sim-fault LIST     sim only, to test the harness: nic-down:PORT, serial-mute, no-lcdd, led-missing:NAME
+  --sim-fault LIST     sim only, to test the harness: nic-down:PORT, nic-deaf:PORT, serial-mute,
+                       no-lcdd, led-missing:NAME
   --help, --version
 
 Exit status: 0 every check passed or was skipped, 1 a check failed, 64 usage, 78 bad profile.`;

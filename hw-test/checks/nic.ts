@@ -72,6 +72,13 @@ export function trafficCheck(c: CableSpec, index: number, host: NetHost): Check 
     group: 'traffic',
     timeoutMs: timeoutMs + 5000,
     run: async () => {
+      // Ports only move into namespaces when both ends have link: a missing
+      // or dead port fails here, before a live port is taken out of service.
+      for (const port of [c.a, c.b]) {
+        const l = await host.link(port);
+        if (!l.exists) return fail(`${port} not found: traffic not sent (see nic.${port}.link)`, { port, exists: false });
+        if (!l.carrier) return fail(`${port} has no link: traffic not sent over ${c.a} <-> ${c.b} (see nic.${port}.link)`, { port, carrier: false, admin_up: l.up });
+      }
       const p = await host.cable(c.a, c.b, index);
       try {
         return judgeTraffic(c, await host.traffic(p, c.packets, c.bytes, timeoutMs));

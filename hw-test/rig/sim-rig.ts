@@ -14,8 +14,8 @@
  *                 LcddRig): screen via capture-pane, keys via send-keys
  *   leds          DIR/leds shaped like /sys/class/leds (paneld's makeLedTree)
  *
- * Faults (to test the harness itself): a port set down, a mute serial peer,
- * no LCDd, LEDs missing from the tree.
+ * Faults (to test the harness itself): a port set down, a port with link
+ * that passes no traffic, a mute serial peer, no LCDd, LEDs missing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
@@ -32,6 +32,8 @@ import { cleanExtrasLeftovers, destroyExtras, saveExtras, type ExtrasRecord } fr
 export interface SimFaults {
   /** Ports set administratively down (a dead port / pulled cable). */
   nicDown: string[];
+  /** Ports that keep their link but pass no traffic (ARP off: nothing answers them). */
+  nicDeaf: string[];
   /** The serial peer reads but never echoes. */
   serialMute: boolean;
   /** LCDd is not started. */
@@ -40,7 +42,7 @@ export interface SimFaults {
   missingLeds: string[];
 }
 
-export const NO_FAULTS: SimFaults = { nicDown: [], serialMute: false, noLcdd: false, missingLeds: [] };
+export const NO_FAULTS: SimFaults = { nicDown: [], nicDeaf: [], serialMute: false, noLcdd: false, missingLeds: [] };
 
 const MIN_DISK_BYTES = 32 * 2 ** 20;
 const LCD_KEYS: readonly string[] = ['Up', 'Down', 'Left', 'Right', 'Enter', 'Escape'];
@@ -116,6 +118,7 @@ export class SimRig {
       place(tb, n.name, 'far');
     });
     for (const port of faults.nicDown) ip('-n', this.portNs(port), 'link', 'set', port, 'down');
+    for (const port of faults.nicDeaf) ip('-n', this.portNs(port), 'link', 'set', port, 'arp', 'off');
   }
 
   private async buildSerial(device: string, mute: boolean): Promise<void> {
