@@ -9,16 +9,11 @@ import { callMember, connectSystemBus, getServiceProxy } from '../runtime/dbus';
 import { AppError } from '../runtime/errors';
 import { EXIT } from '../runtime/exit-codes';
 import { PANEL_KEYS } from './adapters/dbus-api';
+import { boxed } from './panelctl-format';
 
 const USAGE = `Usage: panelctl show [--json] | banner | key ${PANEL_KEYS.join('|')}
 Shows what paneld puts on the front panel (LCD rows, LEDs, alerts) and the console banner.
 Exit codes: 0 ok, 64 usage, 69 paneld not on the bus.`;
-
-/** The LCD rows in a box, as the panel shows them. */
-export function boxed(rows: readonly string[]): string[] {
-  const w = Math.max(0, ...rows.map((r) => r.length));
-  return [`+${'-'.repeat(w)}+`, ...rows.map((r) => `|${r.padEnd(w)}|`), `+${'-'.repeat(w)}+`];
-}
 
 void runTool({
   name: 'panelctl',

@@ -21,6 +21,11 @@ test('active master with an IPv4 address', (t) => {
   ].join('\n'));
 });
 
+test('floating IPs are listed apart, not as management addresses', (t) => {
+  const b = banner(withNet({ addresses: ['192.168.2.21/24', '192.168.2.100/24'] }));
+  t.true(b.includes('  Management:    eth0 192.168.2.21/24\n  Floating IPs:  192.168.2.100/24 (held by this unit)\n  Web UI:        https://192.168.2.21:9443/\n  HA:'));
+});
+
 test('IPv6: bracketed URL, link-local left out of the URLs', (t) => {
   const b = banner(withNet({ addresses: ['192.168.2.21/24', '2001:db8:2::21/64', 'fe80::5054:ff:fe12:3456/64'] }));
   t.true(b.includes('  Management:    eth0 192.168.2.21/24, 2001:db8:2::21/64, fe80::5054:ff:fe12:3456/64\n'));

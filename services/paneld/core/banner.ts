@@ -6,21 +6,24 @@
  * our text is doubled (issueEscape).
  */
 import { haBadge } from './screens';
-import { reachableAddresses, webUrl, type PanelInput } from './panel-input';
+import { heldVips, reachableAddresses, unitAddresses, webUrl, type PanelInput } from './panel-input';
 import type { Alert } from './alerts';
 
 export function bannerText(i: PanelInput, alerts: readonly Alert[]): string {
   const rows: string[] = [];
   rows.push(`${i.product} ${i.version} - load-balancer appliance${i.hostname === '' ? '' : ` (${i.hostname})`}`, '');
-  const urls = reachableAddresses(i.net).map((a) => webUrl(a, i.webPort));
+  const urls = reachableAddresses(i).map((a) => webUrl(a, i.webPort));
+  const own = unitAddresses(i);
   const label = (l: string): string => `  ${l.padEnd(15)}`;
   if (!i.net.running) {
     rows.push(`${label('Management:')}unknown (the network service nicd is not running)`);
-  } else if (i.net.addresses.length === 0) {
+  } else if (own.length === 0) {
     rows.push(`${label('Management:')}${i.net.iface === '' ? 'no network interface found' : `${i.net.iface}: no address yet`}`);
   } else {
-    rows.push(`${label('Management:')}${i.net.iface} ${i.net.addresses.join(', ')}`);
+    rows.push(`${label('Management:')}${i.net.iface} ${own.join(', ')}`);
   }
+  const vips = heldVips(i);
+  if (vips.length > 0) rows.push(`${label('Floating IPs:')}${vips.join(', ')} (held by this unit)`);
   if (urls.length === 0) rows.push(`${label('Web UI:')}not reachable yet (no address): set one up as below`);
   urls.forEach((u, k) => rows.push(`${label(k === 0 ? 'Web UI:' : '')}${u}`));
   rows.push(`${label('HA:')}${haLine(i)}`);

@@ -5,6 +5,7 @@
  * and never throw: a wrong type (a service of another version) reads as
  * empty, like statusd's core/service-views.ts.
  */
+import { isIP } from 'node:net';
 
 export interface HaView {
   running: boolean;
@@ -21,6 +22,8 @@ export interface HaView {
   healthy: boolean;
   /** Names of resources in state failed. */
   failedResources: string[];
+  /** Floating addresses among the resources (IPaddr::198.18.0.100/24/eth0 -> 198.18.0.100). */
+  vips: string[];
 }
 
 export interface NetView {
@@ -69,7 +72,7 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
 const tuples = (v: unknown): unknown[][] => (Array.isArray(v) ? v.filter((x): x is unknown[] => Array.isArray(x)) : []);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
-export const HA_NOT_RUNNING: HaView = { running: false, node: '', peer: '', role: '', state: '', peerStatus: 'unknown', linksUp: 0, linksTotal: 0, healthy: true, failedResources: [] };
+export const HA_NOT_RUNNING: HaView = { running: false, node: '', peer: '', role: '', state: '', peerStatus: 'unknown', linksUp: 0, linksTotal: 0, healthy: true, failedResources: [], vips: [] };
 export const NET_NOT_RUNNING: NetView = { running: false, iface: '', addresses: [], carrier: false, linksDown: [], state: '', pendingUntil: 0, gateway: null };
 export const SYNC_NOT_RUNNING: SyncView = { running: false, status: 'unknown', reason: '' };
 
@@ -87,7 +90,15 @@ export function haFromProps(p: Props): HaView {
     linksTotal: links.length,
     healthy: p.Healthy === undefined ? true : p.Healthy === true,
     failedResources: tuples(p.Resources).filter((r) => r[1] === 'failed').map((r) => str(r[0])),
+    vips: tuples(p.Resources).map((r) => vipOf(str(r[0]))).filter((v): v is string => v !== null),
   };
+}
+
+/** The address of an IPaddr/IPaddr2 resource (haresources(5)), or null for other resources. */
+export function vipOf(resource: string): string | null {
+  const spec = resource.replace(/^IPaddr2?::/, '');
+  const host = spec.split('/')[0] ?? '';
+  return isIP(host) !== 0 ? host : null;
 }
 
 // veth: the simulation kit's units are wired with veth pairs.
@@ -126,9 +137,19 @@ export function sortAddresses(addrs: readonly string[]): string[] {
 /** The address part of a CIDR. */
 export const hostOf = (cidr: string): string => cidr.split('/')[0] ?? cidr;
 
-/** Addresses a browser can use: no IPv6 link-local. */
-export function reachableAddresses(net: NetView): string[] {
-  return net.addresses.filter((a) => !/^fe[89ab]/i.test(a));
+/** The unit's own management addresses: without the floating ones hbd holds there. */
+export function unitAddresses(i: Pick<PanelInput, 'net' | 'ha'>): string[] {
+  return i.net.addresses.filter((a) => !i.ha.vips.includes(hostOf(a)));
+}
+
+/** The unit's addresses a browser can use: no IPv6 link-local, no floating IPs. */
+export function reachableAddresses(i: Pick<PanelInput, 'net' | 'ha'>): string[] {
+  return unitAddresses(i).filter((a) => !/^fe[89ab]/i.test(a));
+}
+
+/** Floating addresses this unit holds now. */
+export function heldVips(i: Pick<PanelInput, 'net' | 'ha'>): string[] {
+  return i.net.addresses.filter((a) => i.ha.vips.includes(hostOf(a)));
 }
 
 export function webUrl(address: string, port: number): string {

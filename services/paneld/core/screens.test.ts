@@ -3,6 +3,7 @@ import { alertsOf } from './alerts';
 import { ledStates } from './leds';
 import { alertPages, justify, normalPages, pagesOf, pick, wrap } from './screens';
 import { healthy, withHa, withNet } from '../testing/inputs';
+import { haFromProps, vipOf } from './panel-input';
 
 test('helpers: pick, justify, wrap', (t) => {
   t.is(pick(5, 'too long', 'ok'), 'ok');
@@ -36,12 +37,18 @@ test('40x2: rows packed in pairs', (t) => {
   t.deepEqual(normalPages(healthy(), { width: 40, height: 2 }), [['lb1 ACTIVE  IP 192.168.2.21/24', 'HA Master Active Link  Sync green']]);
 });
 
-test('standby slave with IPv6, no link', (t) => {
-  const i = withNet({ addresses: ['192.168.2.22/24', '2001:db8:2::22/64', 'fe80::1/64'] }, withHa({ role: 'slave', state: 'passive', linksUp: 0, node: 'lb2', peer: 'lb1' }, healthy({ hostname: 'lb2' })));
-  t.deepEqual(normalPages(i, { width: 20, height: 4 }), [
-    ['lb2          STANDBY', 'IP 192.168.2.22/24', 'IP 2001:db8:2::22/64', 'Slave Passive NoLnk'],
-    ['lb2          STANDBY', 'Sync green'],
-  ]);
+test('standby slave: one management address (IPv4 first), floating IPs left out; IPv6-only shows IPv6', (t) => {
+  const i = withNet({ addresses: ['192.168.2.22/24', '192.168.2.100/24', '2001:db8:2::22/64', 'fe80::1/64'] }, withHa({ role: 'slave', state: 'passive', linksUp: 0, node: 'lb2', peer: 'lb1' }, healthy({ hostname: 'lb2' })));
+  t.deepEqual(normalPages(i, { width: 20, height: 4 }), [['lb2          STANDBY', 'IP 192.168.2.22/24', 'Slave Passive NoLnk', 'Sync green']]);
+  const v6 = withNet({ addresses: ['2001:db8:2::22/64', 'fe80::1/64'] });
+  t.is(normalPages(v6, { width: 20, height: 4 })[0]?.[1], 'IP 2001:db8:2::22/64');
+  t.is(normalPages(v6, { width: 16, height: 2 })[0]?.[1], '2001:db8:2::22');
+  t.deepEqual(normalPages(withNet({ addresses: ['192.168.2.100/24'] }), { width: 20, height: 4 })[0]?.[1], 'eth0 no address yet', 'only the VIP: the unit has no address of its own');
+});
+
+test('VIPs from hbd resource names', (t) => {
+  t.deepEqual(haFromProps({ Resources: [['IPaddr::198.18.0.100/24/eth0', 'held', ''], ['IPaddr2::fd00:5b::100/64/eth0', 'held', ''], ['10.0.0.9', 'released', ''], ['haproxy', 'held', '']] }).vips, ['198.18.0.100', 'fd00:5b::100', '10.0.0.9']);
+  t.is(vipOf('apache'), null);
 });
 
 test('no address yet, nicd down, hbd down', (t) => {

@@ -3,7 +3,7 @@
  * reports (16x2, 20x4, 40x2, ...). Pure; paneld shows one page at a time
  * and turns the pages every page interval.
  *
- *   normal  hostname + HA badge, management address(es), HA role/state/link, sync
+ *   normal  hostname + HA badge, management address, HA role/state/link, sync
  *   alerts  one page per alert, most serious first; they replace the normal pages
  *
  *   20x4                     16x2 (3 pages)       40x2
@@ -78,11 +78,12 @@ function titleRow(i: PanelInput, width: number): string {
   return justify(i.hostname, haBadge(i), width);
 }
 
-function addressRows(i: PanelInput, width: number): string[] {
-  const addrs = reachableAddresses(i.net);
-  if (!i.net.running) return [pick(width, 'IP ? (nicd down)', 'IP unknown')];
-  if (addrs.length === 0) return [pick(width, `${i.net.iface} no address yet`, 'no address yet', 'no address')];
-  return addrs.map((a) => pick(width, `IP ${a}`, a, hostOf(a)));
+/** The management address (IPv4 first); the others are in the menu and the banner. */
+function addressRow(i: PanelInput, width: number): string {
+  const a = reachableAddresses(i)[0];
+  if (!i.net.running) return pick(width, 'IP ? (nicd down)', 'IP unknown');
+  if (a === undefined) return pick(width, `${i.net.iface} no address yet`, 'no address yet', 'no address');
+  return pick(width, `IP ${a}`, a, hostOf(a));
 }
 
 function haRow(i: PanelInput, width: number): string {
@@ -114,7 +115,7 @@ function packRows(rows: readonly string[], width: number): string[] {
 
 export function normalPages(i: PanelInput, s: Size): string[][] {
   const title = s.width >= 32 ? `${i.hostname} ${haBadge(i)}` : titleRow(i, s.width);
-  const rows = packRows([title, ...addressRows(i, s.width), haRow(i, s.width), syncRow(i, s.width)], s.width);
+  const rows = packRows([title, addressRow(i, s.width), haRow(i, s.width), syncRow(i, s.width)], s.width);
   if (rows.length <= s.height) return [rows];
   if (s.height === 1) return rows.map((r) => [r]);
   const [head = '', ...rest] = rows;
@@ -130,7 +131,7 @@ export function alertPages(i: PanelInput, alerts: readonly Alert[], s: Size): st
     const rows = [pick(s.width, head, `!${a.title}`), ...wrap(a.detail, s.width)];
     if (s.height >= 3) {
       // Keep the address in sight on taller displays: the technician may need it to log in.
-      const addr = reachableAddresses(i.net)[0];
+      const addr = reachableAddresses(i)[0];
       const last = addr === undefined ? (i.net.running ? 'no address yet' : '') : pick(s.width, `IP ${addr}`, hostOf(addr));
       const body = rows.slice(0, s.height - 1);
       while (body.length < s.height - 1) body.push('');
