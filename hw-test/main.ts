@@ -150,6 +150,7 @@ async function main(cli: Parameters<Parameters<typeof runTool>[0]['run']>[0], ou
   const memtest = memtestText === undefined ? { ok: true as const, value: 0 } : parseSize(memtestText);
   if (!memtest.ok) throw new AppError('USAGE', `--memtest: ${memtest.message}`);
   if (memtest.value > os.freemem() / 2) throw new AppError('USAGE', `--memtest ${memtestText}: more than half the free memory (${Math.floor(os.freemem() / 2 ** 20)} MiB free)`);
+  if (process.getuid?.() !== 0) throw new AppError('NOT_ROOT', 'needs root: it moves NICs into namespaces, opens serial ports and raw disks (the simulated rig too)');
   const profileFile = stringOpt(cli, 'profile');
   const profiles = loadProfiles(PROFILES_DIR);
   const explicit = profileFile === undefined ? undefined : loadOne(profileFile);
