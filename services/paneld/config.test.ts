@@ -46,3 +46,7 @@ test('LED map: roles, brightness, blink; problems located', (t) => {
     '/m.conf:4: blink: 10 is out of range (allowed 50ms..10000ms)',
   ]);
 });
+
+test('LED map: one LED for two roles is refused', (t) => {
+  t.deepEqual(problems(() => parseLedMap('status a\nfault a\n', '/m.conf')), ['/m.conf: fault: LED a is also given to status']);
+});
