@@ -65,7 +65,7 @@ export function linkCheck(spec: NicSpec, host: NetHost): Check {
 }
 
 export function trafficCheck(c: CableSpec, index: number, host: NetHost): Check {
-  // Packets leave in windows of 16 with 1 s for the last echoes; TCP at >= 1 Mb/s.
+  // Packets leave in windows of 16 with 2 s for the last echoes; TCP at >= 1 Mb/s.
   const timeoutMs = Math.ceil(15_000 + c.packets * 5 + (c.bytes * 8) / 1000);
   return {
     id: `nic.${c.a}-${c.b}.traffic`,

@@ -15,7 +15,7 @@ const PAYLOAD_BYTES = 64;
 /** Time for one frame out and back at `baud` (8N1, worst-case SLIP escaping), with room for a busy machine. */
 export function frameTimeoutMs(baud: number): number {
   const wireBytes = 2 * (PAYLOAD_BYTES + 4) + 2;
-  return Math.ceil((2 * wireBytes * 10 * 1000) / baud) + 500;
+  return Math.ceil((2 * wireBytes * 10 * 1000) / baud) + 1000;
 }
 
 export function serialChecks(spec: SerialSpec, devRoot: string): Check[] {

@@ -20,7 +20,7 @@ import * as net from 'node:net';
 
 const IDLE_LIMIT_MS = 120_000;
 const WINDOW = 16;
-const ECHO_WAIT_MS = 1000;
+const ECHO_WAIT_MS = 2000;
 const PACKET_BYTES = 64;
 const CHUNK = 64 * 1024;
 
