@@ -5,6 +5,7 @@
  * presses: the simulated panel (reads the curses screen, sends keys with
  * tmux), the technician (--interactive), or nobody (skipped, with why).
  */
+import type { DisplayInfo } from '../../services/paneld/adapters/lcdproc-client';
 import { errorMessage } from '../../services/runtime/errors';
 import { PanelSession } from '../adapters/panel-session';
 import type { PanelSpec } from '../profile/types';
@@ -26,16 +27,36 @@ export function testPattern(width: number, height: number): string[] {
   return Array.from({ length: height }, (_, r) => Array.from({ length: width }, (_, c) => String.fromCharCode(65 + ((r * width + c) % 26))).join(''));
 }
 
+/** A connection to the panel's server (adapters/panel-session.ts on LCDd). */
+export interface PanelLink {
+  readonly display: DisplayInfo;
+  readonly keysSeen: readonly string[];
+  showPattern(rows: readonly string[]): Promise<void>;
+  takeKeys(keys: readonly string[]): Promise<unknown>;
+  waitKey(key: string, timeoutMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
 export interface PanelCheckDeps {
   spec: PanelSpec;
   tech: Technician;
   observer?: PanelObserver;
+  /** Default: LCDd at spec.host:spec.port through paneld's LcdprocClient. */
+  open?: (spec: PanelSpec, timeoutMs: number) => Promise<PanelLink>;
+  /** Pause between reads of the simulated panel, and how long it and a key may take (tests shorten them). */
+  pollMs?: number;
+  simWaitMs?: number;
+  keyWaitMs?: number;
 }
 
 /** The three checks share one connection, made by the first and closed by `close`. */
 export function panelChecks(d: PanelCheckDeps): { checks: Check[]; close(): Promise<void> } {
   const { spec, tech, observer } = d;
-  let session: PanelSession | null = null;
+  const open = d.open ?? ((sp: PanelSpec, ms: number): Promise<PanelLink> => PanelSession.open(sp.host, sp.port, ms));
+  const pollMs = d.pollMs ?? 100;
+  const simWaitMs = d.simWaitMs ?? SIM_WAIT_MS;
+  const keyWaitMs = d.keyWaitMs ?? (observer === undefined ? KEY_WAIT_HUMAN_MS : KEY_WAIT_SIM_MS);
+  let session: PanelLink | null = null;
   let connectError = '';
   const noPanel = (): string => (connectError === '' ? 'no connection to LCDd: panel.lcd.connect did not run' : 'no connection to LCDd (see panel.lcd.connect)');
   const pattern = testPattern(spec.width, spec.height);
@@ -46,7 +67,7 @@ export function panelChecks(d: PanelCheckDeps): { checks: Check[]; close(): Prom
     timeoutMs: CONNECT_TIMEOUT_MS + 5000,
     run: async () => {
       try {
-        session = await PanelSession.open(spec.host, spec.port, CONNECT_TIMEOUT_MS);
+        session = await open(spec, CONNECT_TIMEOUT_MS);
       } catch (err) {
         connectError = errorMessage(err);
         return fail(connectError, { server: `${spec.host}:${spec.port}` });
@@ -64,18 +85,18 @@ export function panelChecks(d: PanelCheckDeps): { checks: Check[]; close(): Prom
   const showPattern: Check = {
     id: 'panel.lcd.pattern',
     group: 'panel',
-    timeoutMs: tech.present ? 600_000 : SIM_WAIT_MS + 5000,
+    timeoutMs: tech.present ? 600_000 : simWaitMs + 5000,
     run: async () => {
       const s = session;
       if (s === null) return fail(noPanel());
       await s.showPattern(pattern);
       if (observer !== undefined) {
-        const end = Date.now() + SIM_WAIT_MS;
+        const end = Date.now() + simWaitMs;
         let rows: string[] | null = null;
         while (Date.now() < end) {
           rows = await observer.frame();
           if (rows !== null && rows.join('\n') === pattern.join('\n')) return pass('test pattern read back from the panel', { rows: pattern.length });
-          await new Promise((r) => setTimeout(r, 100));
+          await new Promise((r) => setTimeout(r, pollMs));
         }
         return fail(`the panel shows ${JSON.stringify(rows)} instead of the test pattern`, { rows_seen: rows === null ? null : rows.join('|') });
       }
@@ -88,7 +109,7 @@ export function panelChecks(d: PanelCheckDeps): { checks: Check[]; close(): Prom
   const keys: Check = {
     id: 'panel.keys',
     group: 'panel',
-    timeoutMs: tech.present ? 600_000 : spec.keys.length * (KEY_WAIT_SIM_MS + 2000) + 5000,
+    timeoutMs: tech.present ? 600_000 : spec.keys.length * (keyWaitMs + 2000) + 5000,
     run: async () => {
       const s = session;
       if (s === null) return fail(noPanel());
@@ -97,9 +118,9 @@ export function panelChecks(d: PanelCheckDeps): { checks: Check[]; close(): Prom
       await s.takeKeys(spec.keys);
       const missed: string[] = [];
       for (const key of spec.keys) {
-        const seen = s.waitKey(key, observer === undefined ? KEY_WAIT_HUMAN_MS : KEY_WAIT_SIM_MS);
+        const seen = s.waitKey(key, keyWaitMs);
         if (observer !== undefined) await observer.press(key);
-        else tech.say(`Press the ${key} key on the front panel (${KEY_WAIT_HUMAN_MS / 1000} s)`);
+        else tech.say(`Press the ${key} key on the front panel (${Math.round(keyWaitMs / 1000)} s)`);
         if (!(await seen)) missed.push(key);
       }
       const m = { keys: spec.keys.join(','), missed: missed.join(','), reported: s.keysSeen.join(',') };
