@@ -10,7 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startPrivateBus } from '../../scripts/sim/bus';
 import { POLICY_FILE } from '../../scripts/sim/pair';
-import { PaneldUnit, SIM_LEDS } from '../../scripts/sim/paneld-unit';
+import { PaneldUnit, PANELD_MAIN, SIM_LEDS } from '../../scripts/sim/paneld-unit';
+import { spawn } from 'node:child_process';
 import { waitFor } from '../../scripts/sim/exec';
 import { HBD_ACTIVE, StandIns, interfaces } from './testing/stand-ins';
 import type { MessageBus } from '../runtime/dbus';
@@ -161,4 +162,37 @@ test('keys: standby through hbd only after the confirm step', async (t) => {
   await unit.lcd.pressKey('Enter');
   await unit.lcd.waitForFrame(rowsAre(['Going standby', '(press any key)']));
   t.deepEqual(stand.hbdCalls, ['standby']);
+});
+
+test('40x2: two rows packed with the main facts', async (t) => {
+  const { unit } = await rig(t, { driver: 'text', width: 40, height: 2 });
+  await unit.lcd.waitForFrame(rowsAre(['lb1 ACTIVE  IP 192.168.2.21/24', 'HA Master Active Link  Sync green']));
+  t.is((await unit.shown()).LcdSize, '40x2');
+});
+
+test('SIGHUP reload applies a new config, refuses a bad one; a missing LED is reported once; --check-config exits 78', async (t) => {
+  const { unit, dir } = await rig(t, { driver: 'text', width: 20, height: 4 });
+  await unit.lcd.waitForFrame((r) => r[0] === 'lb1           ACTIVE');
+  const conf = await fs.readFile(unit.confFile, 'utf8');
+  const map = path.join(dir, 'missing.conf');
+  await fs.writeFile(map, 'status sim:green:status\nha sim:blue:nope\n');
+  await fs.writeFile(unit.confFile, conf.replace('hostname lb1', 'hostname lb9').replace(/led_model .*/, `led_model ${map}`));
+  unit.proc?.child.kill('SIGHUP');
+  await unit.lcd.waitForFrame((r) => r[0] === 'lb9           ACTIVE');
+  await waitFor('missing LED on D-Bus', async () => JSON.stringify((await unit.shown()).Leds).includes('"missing"'), 10_000, 100);
+  t.deepEqual(((await unit.shown()).Leds as string[][]).map((l) => l.slice(0, 3)), [['status', 'sim:green:status', 'on'], ['ha', 'sim:blue:nope', 'missing']]);
+
+  await fs.writeFile(unit.confFile, conf.replace(/page_interval .*/, 'page_interval 0.1s'));
+  unit.proc?.child.kill('SIGHUP');
+  await waitFor('refusal logged', async () => /"message":"0\.1s is out of range[^"]*"[^\n]*reload refused/.test(await fs.readFile(unit.proc?.logFile ?? '', 'utf8')), 10_000, 100);
+  t.is(unit.proc?.child.exitCode, null, 'still running');
+  await unit.lcd.waitForFrame((r) => r[0] === 'lb9           ACTIVE');
+  const log = await fs.readFile(unit.proc?.logFile ?? '', 'utf8');
+  t.is(log.split('\n').filter((l) => l.includes('LED missing')).length, 1, 'one log line for the missing LED');
+
+  const r = await new Promise<number | null>((resolve) => {
+    const c = spawn(process.execPath, [PANELD_MAIN(), '--check-config', '-c', unit.confFile], { stdio: 'ignore' });
+    c.once('exit', (code) => resolve(code));
+  });
+  t.is(r, 78);
 });
