@@ -2,10 +2,22 @@
  * Detection with systeminformation (the dependency statusd already uses for
  * the same figures): model, serial, CPU, memory, sensors, disks, NICs and
  * virtualization. One shot; a figure that fails to read is left empty and
- * named in `failed`, the checks then say what is missing.
+ * named in `failed`, the checks then say what is missing. `factsFrom` is the
+ * pure mapping, tested on recorded dumps (detect/__fixtures__).
  */
 import si from 'systeminformation';
 import type { DetectedDisk, DetectedNic, HardwareFacts } from './facts';
+
+/** systeminformation's answers as detection gathers them (null: that call failed). */
+export interface SiDump {
+  system: si.Systeminformation.SystemData | null;
+  cpu: si.Systeminformation.CpuData | null;
+  mem: si.Systeminformation.MemData | null;
+  temperature: si.Systeminformation.CpuTemperatureData | null;
+  blockDevices: si.Systeminformation.BlockDevicesData[];
+  diskLayout: si.Systeminformation.DiskLayoutData[];
+  networkInterfaces: si.Systeminformation.NetworkInterfacesData[];
+}
 
 async function safe<T>(what: string, failed: string[], fallback: T, f: () => Promise<T>): Promise<T> {
   try {
@@ -22,9 +34,35 @@ export function meaningful(text: string | undefined | null): string {
   return /^(-|none|unknown|default string|to be filled by o\.e\.m\.|not specified|0+|system serial number)$/i.test(t) ? '' : t;
 }
 
+export function factsFrom(d: SiDump): HardwareFacts {
+  const { system: sys, cpu, mem, temperature: temp } = d;
+  const temps = [temp?.main, ...(temp?.cores ?? [])].filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  const disks: DetectedDisk[] = d.blockDevices
+    .filter((b) => b.type === 'disk' || b.type === 'loop')
+    .map((b) => {
+      const l = d.diskLayout.find((x) => x.device === b.device);
+      return { device: b.device ?? `/dev/${b.name}`, name: b.name, type: b.type, sizeBytes: b.size, model: meaningful(l?.name ?? b.model), serial: meaningful(l?.serialNum ?? b.serial) };
+    });
+  const nics: DetectedNic[] = d.networkInterfaces
+    .filter((n) => !n.internal)
+    .map((n) => ({ name: n.iface, mac: n.mac, operstate: n.operstate, speedMbps: typeof n.speed === 'number' && n.speed > 0 ? n.speed : null, virtual: n.virtual }));
+  return {
+    manufacturer: meaningful(sys?.manufacturer),
+    model: meaningful(sys?.model),
+    serial: meaningful(sys?.serial),
+    cpu: { brand: cpu?.brand ?? '', cores: cpu?.cores ?? 0, physicalCores: cpu?.physicalCores ?? 0 },
+    memoryBytes: mem?.total ?? 0,
+    temperatures: temps,
+    disks,
+    nics,
+    virtual: sys?.virtual ?? false,
+    hypervisor: (sys?.virtualHost ?? '').toLowerCase(),
+  };
+}
+
 export async function detectHardware(): Promise<{ facts: HardwareFacts; failed: string[] }> {
   const failed: string[] = [];
-  const [sys, cpu, mem, temp, blk, layout, nics] = await Promise.all([
+  const [system, cpu, mem, temperature, blockDevices, diskLayout, networkInterfaces] = await Promise.all([
     safe('system', failed, null, () => si.system()),
     safe('cpu', failed, null, () => si.cpu()),
     safe('memory', failed, null, () => si.mem()),
@@ -36,27 +74,5 @@ export async function detectHardware(): Promise<{ facts: HardwareFacts; failed: 
       return Array.isArray(r) ? r : [r];
     }),
   ]);
-  const temps = [temp?.main, ...(temp?.cores ?? [])].filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-  const disks: DetectedDisk[] = blk
-    .filter((b) => b.type === 'disk' || b.type === 'loop')
-    .map((b) => {
-      const l = layout.find((d) => d.device === b.device);
-      return { device: b.device ?? `/dev/${b.name}`, name: b.name, type: b.type, sizeBytes: b.size, model: meaningful(l?.name ?? b.model), serial: meaningful(l?.serialNum ?? b.serial) };
-    });
-  const nicList: DetectedNic[] = nics
-    .filter((n) => !n.internal)
-    .map((n) => ({ name: n.iface, mac: n.mac, operstate: n.operstate, speedMbps: typeof n.speed === 'number' && n.speed > 0 ? n.speed : null, virtual: n.virtual }));
-  const facts: HardwareFacts = {
-    manufacturer: meaningful(sys?.manufacturer),
-    model: meaningful(sys?.model),
-    serial: meaningful(sys?.serial),
-    cpu: { brand: cpu?.brand ?? '', cores: cpu?.cores ?? 0, physicalCores: cpu?.physicalCores ?? 0 },
-    memoryBytes: mem?.total ?? 0,
-    temperatures: temps,
-    disks,
-    nics: nicList,
-    virtual: sys?.virtual ?? false,
-    hypervisor: (sys?.virtualHost ?? '').toLowerCase(),
-  };
-  return { facts, failed };
+  return { facts: factsFrom({ system, cpu, mem, temperature, blockDevices, diskLayout, networkInterfaces }), failed };
 }
