@@ -10,8 +10,10 @@ import { failoverBench } from './failover';
 import { soakBench } from './soak';
 import { csyncBench } from './csync';
 import { statusdBench } from './statusd';
+import { imagesBench } from './images';
+import { paneldBench } from './paneld';
 
-const BENCHMARKS: Benchmark[] = [runtimeBench, failoverBench, soakBench, csyncBench, statusdBench];
+const BENCHMARKS: Benchmark[] = [runtimeBench, failoverBench, soakBench, csyncBench, statusdBench, imagesBench, paneldBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

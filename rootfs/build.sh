@@ -9,7 +9,7 @@ ROOTFS_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$ROOTFS_DIR")
 . "$ROOTFS_DIR/lib/common.sh"
 enable_err_trap
-for f in layout base app tree disk targets; do . "$ROOTFS_DIR/lib/$f.sh"; done
+for f in layout base app tree repro disk targets; do . "$ROOTFS_DIR/lib/$f.sh"; done
 
 SUITE=bookworm
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
@@ -29,7 +29,10 @@ done
 build_base
 build_app
 build_tree
+clamp_mtimes
+check_reproducible
 build_disk
-for t in "${targets[@]}"; do "target_$t"; done
+# Conversions run two at a time (each is mostly one compressing thread).
+run_targets_parallel "${targets[@]}"
 write_manifest "${targets[@]}"
 stage done "$(printf '%s ' "${targets[@]}")-> ${OUT#"$REPO"/}/ in $(( $(date +%s) - LBOS_T0 ))s"

@@ -2,6 +2,7 @@
 # hypervisor imports, every file with its .sha256; out/ files appear only
 # complete (written under .tmp names, renamed at the end).
 
+ARTIFACTS=()
 artifact() { echo "$OUT/lbos-$LBOS_VERSION-$1"; }
 
 # finish TMP FINAL: checksum, then the rename that makes it visible.
@@ -9,13 +10,14 @@ finish() {
   local tmp=$1 final=$2
   (cd "$(dirname "$tmp")" && sha256sum "$(basename "$tmp")" | sed "s| .*|  $(basename "$final")|") > "$final.sha256.tmp"
   publish "$tmp" "$final"; publish "$final.sha256.tmp" "$final.sha256"
+  ARTIFACTS+=("$final")
   note "$(basename "$final"): $(( $(stat -c %s "$final") / 1048576 )) MiB"
 }
 
 target_kvm() {
   stage kvm "qcow2 + libvirt domain XML"
   local q; q=$(artifact kvm.qcow2)
-  qemu-img convert -c -O qcow2 -o compat=1.1 "$DISK_RAW" "$q.tmp"
+  qemu-img convert -c -W -m 8 -O qcow2 -o compat=1.1 "$DISK_RAW" "$q.tmp"
   finish "$q.tmp" "$q"
   local x; x=$(artifact kvm.xml)
   sed -e "s|@NAME@|lbos|g" -e "s|@DISK@|/var/lib/libvirt/images/$(basename "$q")|g" "$ROOTFS_DIR/lib/libvirt.xml.in" > "$x.tmp"
@@ -64,19 +66,14 @@ target_xen() {
 target_raw() {
   stage raw "compressed raw disk for flashing (zstd)"
   local r; r=$(artifact raw.img.zst)
-  zstd -q -T0 -10 -f "$DISK_RAW" -o "$r.tmp"
+  zstd -q -T0 -3 -f "$DISK_RAW" -o "$r.tmp"
   finish "$r.tmp" "$r"
 }
 
 write_manifest() {
   stage manifest "versions, sizes and checksums"
-  local m f files=()
-  m=$(artifact manifest.json)
-  for f in "$OUT"/lbos-"$LBOS_VERSION"-*; do
-    case $f in *.sha256|*.tmp|*manifest.json) continue ;; esac
-    files+=("$f")
-  done
-  python3 - "$m.tmp" "$LBOS_VERSION" "$GIT_COMMIT" "$BUILD_DATE" "$(stat -c %s "$DISK_RAW")" "${files[@]}" <<'PY'
+  local m; m=$(artifact manifest.json)
+  python3 - "$m.tmp" "$LBOS_VERSION" "$GIT_COMMIT" "$BUILD_DATE" "$(stat -c %s "$DISK_RAW")" "${ARTIFACTS[@]}" <<'PY'
 import json, os, sys
 out, version, commit, date, disk = sys.argv[1:6]
 arts = []
@@ -87,4 +84,28 @@ json.dump({'product': 'LBOS', 'version': version, 'commit': commit, 'build_date'
            'disk_bytes': int(disk), 'artifacts': arts}, open(out, 'w'), indent=2)
 PY
   publish "$m.tmp" "$m"
+}
+
+# run_targets_parallel T...: each target in its own job (at most JOBS at once),
+# output to a log replayed when it ends; the first failure stops the build
+# with that target's log.
+run_targets_parallel() {
+  local jobs=${JOBS:-2} t pids=() names=() logs=() i
+  for t in "$@"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+    ( set +e; trap - ERR; ( enable_err_trap; "target_$t"; declare -p ARTIFACTS > "$CACHE/artifacts.$t" ) > "$CACHE/target.$t.log" 2>&1 ) &
+    pids+=($!); names+=("$t"); logs+=("$CACHE/target.$t.log")
+  done
+  local failed=""
+  for i in "${!pids[@]}"; do
+    if wait "${pids[$i]}"; then
+      cat "${logs[$i]}" >&2
+      eval "$(sed 's/declare -a ARTIFACTS=/local -a got=/' "$CACHE/artifacts.${names[$i]}")"
+      ARTIFACTS+=("${got[@]}")
+    else
+      cat "${logs[$i]}" >&2; failed+=" ${names[$i]}"
+    fi
+    rm -f "${logs[$i]}" "$CACHE/artifacts.${names[$i]}"
+  done
+  [ -z "$failed" ] || { LBOS_STAGE=${failed# }; die "target(s)$failed failed (above)"; }
 }

@@ -82,10 +82,10 @@ start_vm() {
   local nic=virtio-net-pci
   if [ "$profile" = vmware ]; then
     # What the OVF declares: PVSCSI disk controller, VMXNET3 NICs.
-    args+=(-device pvscsi,id=scsi0 -drive "if=none,id=d0,file=$disk,format=$fmt,snapshot=on" -device scsi-hd,drive=d0,bus=scsi0.0)
+    args+=(-device pvscsi,id=scsi0 -drive "if=none,id=d0,file=$disk,format=$fmt,snapshot=on" -device scsi-hd,drive=d0,bus=scsi0.0,bootindex=0)
     nic=vmxnet3
   else
-    args+=(-drive "if=virtio,file=$disk,format=$fmt,snapshot=on")
+    args+=(-drive "if=none,id=d0,file=$disk,format=$fmt,snapshot=on" -device virtio-blk-pci,drive=d0,bootindex=0)
   fi
   args+=(-netdev "user,id=mgmt,net=10.0.2.0/24,hostfwd=tcp:127.0.0.1:$VM_SSH_PORT-:22,hostfwd=tcp:127.0.0.1:$VM_WEB_PORT-:9443"
     -device "$nic,netdev=mgmt,mac=52:54:00:00:0${name: -1}:01")
