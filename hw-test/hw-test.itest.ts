@@ -159,6 +159,26 @@ test('SIGTERM in the middle of a run removes the rig', async (t) => {
   assertRigGone(t, id);
 });
 
+test('kill -9 leaves the rig behind; the next run\'s cleanup removes namespaces, processes, loop devices and files', async (t) => {
+  let id = '';
+  let killed = false;
+  await hwTest(['--hw', 'sim', '--interactive', '--only', 'disk,led'], (line, child) => {
+    id ||= /simulated rig lbsim-([0-9a-f]+)/.exec(line)?.[1] ?? '';
+    if (!killed && line.includes('?? Is LED')) {
+      killed = true;
+      child.kill('SIGKILL');
+    }
+  }, 'open');
+  t.true(killed);
+  const leftBehind = { namespaces: runSync('ip', ['netns', 'list']).includes(`lbsim-${id}-`), loops: loopsUnder(`/tmp/lbsim-${id}`).length, dir: existsSync(`/tmp/lbsim-${id}`) };
+  t.deepEqual(leftBehind, { namespaces: true, loops: 1, dir: true }, 'a SIGKILLed run cannot clean up after itself');
+  // What every run does first, and hw-test --clean.
+  const clean = await hwTest(['--clean']);
+  t.is(clean.code, 0, clean.stderr);
+  t.regex(clean.stdout, /hw-test: removed \d+ leftover rig\(s\) and \d+ loop-device record\(s\)/);
+  assertRigGone(t, id);
+});
+
 test('--interactive: the technician\'s answers decide; a "no" fails the step with what was not seen', async (t) => {
   const r = await hwTest(['--hw', 'sim', '--interactive', '--only', 'led.lbos:green:status,led.lbos:green:ha'], undefined, 'y\ny\nn\nyes\ny\ny\n');
   t.is(r.code, 1, r.stderr);

@@ -34,6 +34,8 @@ import { summarise, type RunReport } from './report/model';
 import { resultLine, startLine, summaryTable } from './report/terminal';
 import { writeReports } from './report/write';
 import { runChecks, selectChecks } from './runner';
+import { cleanLeftovers } from '../scripts/sim/registry';
+import { cleanExtrasLeftovers } from './rig/extras';
 import { parseFaults } from './rig/faults';
 import { SimRig } from './rig/sim-rig';
 import { UnitRig } from './rig/unit-rig';
@@ -50,6 +52,7 @@ Tests this unit's hardware against its model profile and writes a report.
   --serial SN          the unit's serial number for the report (default: from the firmware)
   --only ID[,ID...]    run only checks whose id starts with one of these (e.g. nic,serial.ttyS0)
   --memtest SIZE       also run a bounded memory test over SIZE (e.g. 512M)
+  --clean              remove what crashed runs left (namespaces, processes, loop devices) and exit
   --sim-fault LIST     sim only, to test the harness: nic-down:PORT, nic-deaf:PORT, serial-mute,
                        no-lcdd, led-missing:NAME
   --help, --version
@@ -144,13 +147,18 @@ function buildChecks(p: Profile, b: Bindings, facts: Parameters<typeof systemChe
 }
 
 async function main(cli: Parameters<Parameters<typeof runTool>[0]['run']>[0], out: NodeJS.WritableStream): Promise<number> {
-  const hw = stringOpt(cli, 'hw') ?? process.env.HW ?? 'auto';
+  const hw = stringOpt(cli, 'hw') ?? (process.env.HW || 'auto');
   if (hw !== 'auto' && hw !== 'real' && hw !== 'sim') throw new AppError('USAGE', `--hw ${hw}: expected auto, real or sim`);
   const memtestText = stringOpt(cli, 'memtest');
   const memtest = memtestText === undefined ? { ok: true as const, value: 0 } : parseSize(memtestText);
   if (!memtest.ok) throw new AppError('USAGE', `--memtest: ${memtest.message}`);
   if (memtest.value > os.freemem() / 2) throw new AppError('USAGE', `--memtest ${memtestText}: more than half the free memory (${Math.floor(os.freemem() / 2 ** 20)} MiB free)`);
   if (process.getuid?.() !== 0) throw new AppError('NOT_ROOT', 'needs root: it moves NICs into namespaces, opens serial ports and raw disks (the simulated rig too)');
+  if (cli.values.clean === true) {
+    const loops = cleanExtrasLeftovers();
+    out.write(`hw-test: removed ${cleanLeftovers()} leftover rig(s) and ${loops} loop-device record(s)\n`);
+    return EXIT.OK;
+  }
   const profileFile = stringOpt(cli, 'profile');
   const profiles = loadProfiles(PROFILES_DIR);
   const explicit = profileFile === undefined ? undefined : loadOne(profileFile);
@@ -231,6 +239,7 @@ void runTool({
     only: { type: 'string' },
     memtest: { type: 'string' },
     'sim-fault': { type: 'string' },
+    clean: { type: 'boolean' },
   },
   run: main,
 });
