@@ -53,8 +53,8 @@ image-pair-test: deps build
 	@rootfs/test/pair-test.sh
 
 # --- hardware test harness (issue 9): hw-test/README.md. Needs root (namespaces, loop devices, raw disks). ---
-# HW=real on an appliance, HW=sim for the simulated rig; unset: real when the system model matches a
-# profile in hw-test/profiles, else sim. More options: HWTEST_ARGS='--interactive --serial SN ...'.
+# HW=real on an appliance, HW=sim for the simulated rig; unset: real on the firmware image when the
+# system model matches a profile in hw-test/profiles, else sim. More: HWTEST_ARGS='--interactive ...'.
 .PHONY: hw-test
 hw-test: deps build
 	@bin/hw-test --hw $(or $(HW),auto) $(HWTEST_ARGS)

@@ -44,7 +44,8 @@ const USAGE = `Usage: hw-test [options]
 Tests this unit's hardware against its model profile and writes a report.
 
   --hw auto|real|sim   real: this appliance; sim: a simulated rig on this machine;
-                       auto (default, or $HW): real when the system model matches a profile
+                       auto (default, or $HW): real when running from the firmware image
+                       (/opt/lbos) on a system model that matches a profile
   --profile FILE       use this profile instead of matching the system model
   --interactive        ask the technician to look at the LCD/LEDs and press the keys
   --report-dir DIR     where the JSON and JUnit reports go
@@ -60,6 +61,8 @@ Tests this unit's hardware against its model profile and writes a report.
 Exit status: 0 every check passed or was skipped, 1 a check failed, 64 usage, 78 bad profile.`;
 
 const UNIT_REPORT_DIR = '/var/lib/lbos/hw-test';
+/** Where the firmware image installs the application (rootfs/README.md). */
+const IMAGE_ROOT = '/opt/lbos';
 const PROFILES_DIR = path.join(repoRoot(), 'hw-test', 'profiles');
 
 function loadProfiles(dir: string): Profile[] {
@@ -165,7 +168,7 @@ async function main(cli: Parameters<Parameters<typeof runTool>[0]['run']>[0], ou
 
   const startedAt = new Date().toISOString();
   const { facts, failed } = await detectHardware();
-  const sel = selectProfile(hw, facts.model, profiles, explicit);
+  const sel = selectProfile(hw, facts.model, profiles, explicit, repoRoot() === IMAGE_ROOT);
   if (!sel.ok) throw new AppError('USAGE', sel.message);
   const { mode, profile } = sel;
   out.write(`hw-test: ${profile.model} (${mode}: ${sel.why})\n`);

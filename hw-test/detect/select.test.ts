@@ -16,6 +16,16 @@ test('auto: a matching system model is that appliance (real); anything else is s
   t.like(selectProfile('auto', '', ALL), { ok: true, mode: 'sim', profile: SIM });
 });
 
+test('auto: a matching model off the firmware image (a CI runner in a KVM guest) is a development machine', (t) => {
+  t.like(selectProfile('auto', 'Standard PC (Q35 + ICH9, 2009)', ALL, undefined, false), {
+    ok: true,
+    mode: 'sim',
+    profile: SIM,
+    why: 'system model "Standard PC (Q35 + ICH9, 2009)" matches VA, but this is not the firmware image (a development machine; HW=real to insist)',
+  });
+  t.like(selectProfile('real', 'Standard PC (Q35 + ICH9, 2009)', ALL, undefined, false), { ok: true, mode: 'real', profile: VA });
+});
+
 test('HW=real on an unknown machine is refused with the known models', (t) => {
   t.deepEqual(selectProfile('real', 'Docker Container', ALL), {
     ok: false,

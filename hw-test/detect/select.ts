@@ -1,7 +1,9 @@
 /**
- * HW=auto: a machine whose system model matches a profile's `match` line is
- * that appliance model (HW=real); anything else is a development machine
- * (HW=sim). Pure: the profiles and the facts come in as data.
+ * HW=auto: the firmware image (installed under /opt/lbos) on a machine whose
+ * system model matches a profile's `match` line is that appliance model
+ * (HW=real); anything else is a development machine (HW=sim): a CI runner
+ * in a KVM guest has a "Standard PC (Q35 ...)" model too, but no image.
+ * Pure: the profiles and the facts come in as data.
  */
 import type { Profile } from '../profile/types';
 
@@ -22,7 +24,7 @@ export function matchingProfiles(model: string, profiles: readonly Profile[]): P
  * Picks mode and profile. `requested` is HW (auto/real/sim); `explicit` a
  * profile named with --profile (wins over matching).
  */
-export function selectProfile(requested: 'auto' | HwMode, model: string, profiles: readonly Profile[], explicit?: Profile): Selection {
+export function selectProfile(requested: 'auto' | HwMode, model: string, profiles: readonly Profile[], explicit?: Profile, onImage = true): Selection {
   const sim = profiles.find((p) => p.kind === 'sim');
   if (explicit !== undefined) {
     const mode: HwMode = explicit.kind === 'sim' ? 'sim' : 'real';
@@ -36,9 +38,14 @@ export function selectProfile(requested: 'auto' | HwMode, model: string, profile
     return { ok: false, message: `system model "${model}" matches ${matches.map((p) => p.model).join(' and ')}; name one with --profile` };
   }
   const hit = matches[0];
-  if (requested === 'sim' || (requested === 'auto' && hit === undefined)) {
+  if (requested === 'sim' || (requested === 'auto' && (hit === undefined || !onImage))) {
     if (sim === undefined) return { ok: false, message: 'no sim profile found' };
-    const why = requested === 'sim' ? 'HW=sim' : `no appliance model matches system model "${model || 'unknown'}"`;
+    const why =
+      requested === 'sim'
+        ? 'HW=sim'
+        : hit === undefined
+          ? `no appliance model matches system model "${model || 'unknown'}"`
+          : `system model "${model}" matches ${hit.model}, but this is not the firmware image (a development machine; HW=real to insist)`;
     return { ok: true, mode: 'sim', profile: sim, why };
   }
   if (hit === undefined) {
