@@ -154,7 +154,8 @@ export class Panel {
   private async onLcdConnect(d: DisplayInfo): Promise<void> {
     this.log.info({ width: d.width, height: d.height, server: d.serverVersion }, 'connected to LCDd');
     this.size = { width: d.width, height: d.height };
-    await this.lcd?.clientAddKey(PANEL_KEYS);
+    // Keys another client holds exclusively leave the menu without keys, not the panel without a screen.
+    await this.lcd?.clientAddKey(PANEL_KEYS).catch((err: unknown) => this.log.warn({ err }, 'LCDd refused the keypad keys; the menu is reachable through panelctl key only'));
     this.render();
     await this.screens?.reset(d);
   }

@@ -196,3 +196,23 @@ test('SIGHUP reload applies a new config, refuses a bad one; a missing LED is re
   });
   t.is(r, 78);
 });
+
+test('keys (16x2): set the gateway, then undo at the keep step: nicd rolls back', async (t) => {
+  const { unit, stand } = await rig(t, { driver: 'curses', width: 16, height: 2 });
+  await unit.lcd.waitForFrame((r) => r[0]?.startsWith('lb1') === true);
+  await unit.lcd.pressKey('Enter');
+  for (let k = 0; k < 4; k++) await unit.lcd.pressKey('Down');
+  await unit.lcd.waitForFrame(rowsAre(['>Set gateway', ' Go standby']));
+  await unit.lcd.pressKey('Enter');
+  await unit.lcd.waitForFrame(rowsAre(['192.168.002.001', '^             GW']));
+  for (let k = 0; k < 11; k++) await unit.lcd.pressKey('Right');
+  await unit.lcd.pressKey('Up');
+  await unit.lcd.pressKey('Enter');
+  await unit.lcd.waitForFrame(rowsAre(['GW 192.168.2.2?', 'Enter=yes Esc=no']));
+  await unit.lcd.pressKey('Enter');
+  await unit.lcd.waitForFrame((r) => r[0]?.startsWith('Keep new?') === true);
+  t.regex(stand.nicdCalls.applied[0]?.text ?? '', /interface eth0\n {4}address 192\.168\.2\.21\/24\n {4}gateway 192\.168\.2\.2\n/);
+  await unit.lcd.pressKey('Escape');
+  await unit.lcd.waitForFrame(rowsAre(['Undone: the old', '(press any key)']));
+  t.deepEqual([stand.nicdCalls.confirms, stand.nicdCalls.rollbacks], [0, 1]);
+});

@@ -3,7 +3,7 @@
  * essentials (value + cursor, question + keys); taller ones add a title.
  */
 import { digitColumn, digitsShown } from './ip-entry';
-import { MENU_ITEMS, question, type Menu } from './menu';
+import { MENU_ITEMS, question, type Menu, type MenuAction } from './menu';
 import type { PanelInput } from './panel-input';
 import { pick, wrap, type Size } from './screens';
 
@@ -50,8 +50,11 @@ export function menuRows(m: Menu, i: PanelInput, s: Size, now: number): string[]
       const row2 = caret.length + 1 + tag.length <= w ? caret + ' '.repeat(w - caret.length - tag.length) + tag : caret;
       return s.height === 2 ? [value.slice(shift), row2] : [value.slice(shift)];
     }
-    case 'confirm':
-      return withHint(wrap(question(st.action), w), pick(w, 'Enter=yes Esc=no', 'Ent=yes Esc=no', 'Ent/Esc'), s);
+    case 'confirm': {
+      // Two rows leave one for the question: the value itself must be on it.
+      const body = s.height <= 2 ? [shortQuestion(st.action, w)] : wrap(question(st.action), w);
+      return withHint(body, pick(w, 'Enter=yes Esc=no', 'Ent=yes Esc=no', 'Ent/Esc'), s);
+    }
     case 'busy':
       return withHint(wrap(question(st.action).replace(/\?$/, ''), w), 'Please wait...', s);
     case 'keep': {
@@ -61,6 +64,20 @@ export function menuRows(m: Menu, i: PanelInput, s: Size, now: number): string[]
     }
     case 'result':
       return withHint(wrap(st.text, w), pick(w, '(press any key)', '(any key)'), s);
+  }
+}
+
+function shortQuestion(a: MenuAction, w: number): string {
+  switch (a.kind) {
+    case 'set-address':
+      return pick(w, `Set ${a.address}/${a.prefix}?`, `${a.address}/${a.prefix}?`, `${a.address}/${a.prefix}`, `${a.address}?`);
+    case 'set-gateway':
+      return pick(w, `Set GW ${a.gateway}?`, `GW ${a.gateway}?`, `${a.gateway}?`);
+    case 'standby':
+    case 'takeover':
+    case 'keep-network':
+    case 'undo-network':
+      return pick(w, question(a), question(a).split('?')[0] + '?');
   }
 }
 

@@ -61,6 +61,7 @@ test('set IP: prefilled digits, edit, prefix, confirm, busy, keep step -> keep-n
   t.deepEqual(r.menu.state, { at: 'confirm', action: { kind: 'set-address', iface: 'eth0', address: '192.168.2.25', prefix: 24 }, index: 3 });
   t.deepEqual(r.actions, []);
   t.deepEqual(menuRows(r.menu, healthy(), { width: 20, height: 4 }, 0), ['Set eth0 to', '192.168.2.25/24?', '', 'Enter=yes Esc=no']);
+  t.deepEqual(menuRows(r.menu, healthy(), { width: 16, height: 2 }, 0), ['192.168.2.25/24?', 'Enter=yes Esc=no'], 'two rows: the value itself');
   r = keys(r.menu, 'Enter');
   t.deepEqual(r.actions, [{ kind: 'set-address', iface: 'eth0', address: '192.168.2.25', prefix: 24 }]);
   t.is(r.menu.state.at, 'busy');
