@@ -56,8 +56,7 @@ test('20x4: hostname and HA badge, address, HA state and link, sync; panelctl sh
 test('16x2: the pages turn, each with the hostname', async (t) => {
   const { unit } = await rig(t, { driver: 'text', width: 16, height: 2 });
   for (const want of [['lb1       ACTIVE', '192.168.2.21/24'], ['lb1       ACTIVE', 'Master Link'], ['lb1       ACTIVE', 'Sync green']]) {
-    await unit.lcd.waitForFrame(rowsAre(want));
-    t.pass();
+    t.deepEqual((await unit.lcd.waitForFrame(rowsAre(want))).map((r) => r.trimEnd()), want);
   }
 });
 
@@ -83,7 +82,8 @@ test('an alert replaces the normal screen and goes when the cause does; LEDs fol
   await stand.stopService(conns[0]!);
   await unit.lcd.waitForFrame(rowsAre(['! HA service down', 'hbd is not running', '', 'IP 192.168.2.21/24']));
   await waitFor('fault LEDs', async () => (await leds()).join() === 'blink 500/500,off,on 255', 10_000, 100);
-  t.pass();
+  t.deepEqual((await unit.shown()).Alerts, [['fault', 'HA service down', 'hbd is not running']]);
+  t.deepEqual(((await unit.shown()).Leds as string[][]).map((l) => `${l[0]}=${l[2]}`), ['status=blink', 'ha=off', 'fault=on']);
 });
 
 test('LCDd killed -9 and restarted: paneld reconnects and the screen comes back', async (t) => {
