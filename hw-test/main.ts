@@ -37,7 +37,6 @@ import { runChecks, selectChecks } from './runner';
 import { cleanLeftovers } from '../scripts/sim/registry';
 import { cleanExtrasLeftovers } from './rig/extras';
 import { parseFaults } from './rig/faults';
-import { SimRig } from './rig/sim-rig';
 import { UnitRig } from './rig/unit-rig';
 
 const USAGE = `Usage: hw-test [options]
@@ -115,6 +114,9 @@ async function bind(mode: HwMode, profile: Profile, faultText: string | undefine
       teardown: () => unit.teardown(),
     };
   }
+  // Loaded only here: the rig uses paneld's test helpers (LcddRig, makeLedTree), which the
+  // firmware image leaves out with every testing/ directory.
+  const { SimRig } = await import('./rig/sim-rig');
   const rig = await SimRig.create(profile, parseFaults(faultText ?? '', profile));
   const observer = rig.observer();
   return {
