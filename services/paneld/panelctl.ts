@@ -21,12 +21,12 @@ void runTool({
   options: { json: { type: 'boolean' } },
   run: async (cli, out) => {
     const [cmd, arg, ...extra] = cli.positionals;
-    if (cmd === undefined || extra.length > 0) throw new AppError('USAGE', 'which command? (show, banner, key)');
+    if (cmd === undefined || extra.length > 0 || !['show', 'banner', 'key'].includes(cmd)) throw new AppError('USAGE', 'which command? (show, banner, key)');
+    if (cmd === 'key' && (arg === undefined || !(PANEL_KEYS as readonly string[]).includes(arg))) throw new AppError('USAGE', `which key? (${PANEL_KEYS.join(' ')})`);
     const bus = await connectSystemBus();
     try {
       const paneld = await getServiceProxy(bus, 'paneld');
       if (cmd === 'key') {
-        if (arg === undefined) throw new AppError('USAGE', `which key? (${PANEL_KEYS.join(' ')})`);
         await callMember(paneld.iface, 'PressKey', arg);
         return EXIT.OK;
       }
@@ -35,7 +35,6 @@ void runTool({
         out.write(String(p.Banner ?? ''));
         return EXIT.OK;
       }
-      if (cmd !== 'show') throw new AppError('USAGE', `unknown command "${cmd}"`);
       if (cli.values.json === true) {
         out.write(`${JSON.stringify(p, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)}\n`);
         return EXIT.OK;

@@ -51,6 +51,14 @@ test('20x4: hostname and HA badge, address, HA state and link, sync; panelctl sh
   t.is(shown.LcdSize, '20x4');
   t.true(shown.LcdConnected);
   t.regex(await unit.panelctl('show'), /\|lb1 {11}ACTIVE\|\n\|IP 192\.168\.2\.21\/24 {2}\|/);
+  // panelctl key: the menu without a keypad.
+  await unit.panelctl('key', 'Enter');
+  await unit.lcd.waitForFrame(rowsAre(['>Show addresses', ' Version', ' Uptime', ' Set IP address']));
+  t.is((await unit.shown()).Mode, 'menu');
+  await unit.panelctl('key', 'Escape');
+  await unit.lcd.waitForFrame(rowsAre(want));
+  const bad = await unit.panelctl('key', 'Space').then(() => null, (err: unknown) => err as Error);
+  t.regex(bad?.message ?? '', /which key\? \(Up Down Left Right Enter Escape\)/);
 });
 
 test('16x2: the pages turn, each with the hostname', async (t) => {
