@@ -44,6 +44,8 @@ export interface NetHost {
 
 const NETPERF = path.join(__dirname, '..', 'tools', 'netperf.js');
 const PERF_PORT = 5201;
+/** Autonegotiation after a port moved into its namespace. */
+const RELINK_WAIT_MS = 10_000;
 
 /** 198.18.0.0/15 (RFC 2544): only ever inside namespaces this harness made. */
 export function cableAddresses(index: number): { a: string; b: string; prefix: number } {
@@ -128,6 +130,11 @@ export function netHost(o: NetHostOptions): NetHost {
         path.nsA = await place(a);
         path.nsB = await place(b);
         if (path.nsA === '' || path.nsB === '') throw new Error('each port of a cable needs a namespace of its own');
+        if (made.length > 0) {
+          // A physical port renegotiates after the move: let both ends get link
+          // back (bounded; without it the traffic figures say what happened).
+          await waitFor('link after the move', async () => (await readPortLink(path.nsA, a)).carrier && (await readPortLink(path.nsB, b)).carrier, RELINK_WAIT_MS, 100).catch(() => undefined);
+        }
         await run('ip', ['-n', path.nsA, 'addr', 'add', `${addr.a}/${addr.prefix}`, 'dev', a, 'nodad']);
         await run('ip', ['-n', path.nsB, 'addr', 'add', `${addr.b}/${addr.prefix}`, 'dev', b, 'nodad']);
       } catch (err) {

@@ -70,7 +70,7 @@ export function trafficCheck(c: CableSpec, index: number, host: NetHost): Check 
   return {
     id: `nic.${c.a}-${c.b}.traffic`,
     group: 'traffic',
-    timeoutMs: timeoutMs + 5000,
+    timeoutMs: timeoutMs + 15_000,
     run: async () => {
       // Ports only move into namespaces when both ends have link: a missing
       // or dead port fails here, before a live port is taken out of service.
