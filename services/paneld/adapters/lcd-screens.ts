@@ -61,6 +61,8 @@ export class LcdScreens {
     }
     this.busy = this.loop().finally(() => {
       this.busy = null;
+      // A wish that came after the loop's last look but before this: one more round.
+      if (this.again) void this.kick();
     });
     return this.busy;
   }
