@@ -20,7 +20,7 @@ build: deps
 	@node_modules/.bin/tsc -p tsconfig.json
 
 lint: build
-	@node_modules/.bin/eslint --max-warnings 0 services scripts bench
+	@node_modules/.bin/eslint --max-warnings 0 services scripts bench hw-test
 
 test: build lint
 	@scripts/run-tests.sh
@@ -39,6 +39,7 @@ bench: build
 
 clean:
 	-@[ -f dist/scripts/sim/clean.js ] && node dist/scripts/sim/clean.js
+	-@[ -f dist/hw-test/main.js ] && bin/hw-test --clean
 	rm -rf dist
 
 # --- appliance images (issue 8): rootfs/README.md. Need root (mmdebstrap, chroot). ---

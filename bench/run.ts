@@ -12,8 +12,9 @@ import { csyncBench } from './csync';
 import { statusdBench } from './statusd';
 import { imagesBench } from './images';
 import { paneldBench } from './paneld';
+import { hwtestBench } from './hwtest';
 
-const BENCHMARKS: Benchmark[] = [runtimeBench, failoverBench, soakBench, csyncBench, statusdBench, imagesBench, paneldBench];
+const BENCHMARKS: Benchmark[] = [runtimeBench, failoverBench, soakBench, csyncBench, statusdBench, imagesBench, paneldBench, hwtestBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

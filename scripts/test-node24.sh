@@ -15,7 +15,7 @@ fi
 node24=$(realpath "$cache/package/bin")
 scratch=$(mktemp -d /tmp/lbos-node24.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
-cp -a package.json package-lock.json ava.unit.config.mjs dist node_modules services "$scratch/"
+cp -a package.json package-lock.json ava.unit.config.mjs dist node_modules services hw-test "$scratch/"
 cd "$scratch"
 PATH="$node24:$PATH" npm rebuild --silent --nodedir="$(dirname "$node24")" unix-dgram @serialport/bindings-cpp >/dev/null
 echo "# node $("$node24/node" --version)" > "$tap"
