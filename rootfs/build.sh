@@ -26,13 +26,29 @@ for t in "${targets[@]}"; do
   case $t in kvm|vmware|hyperv|xen|raw) ;; *) die "unknown target '$t' (all kvm vmware hyperv xen raw)" ;; esac
 done
 
-build_base
-build_app
-build_tree
-clamp_mtimes
-check_reproducible
-build_disk
-# Conversions run two at a time (each is mostly one compressing thread).
-run_targets_parallel "${targets[@]}"
+# flavor_disk FLAVOR: base -> rootfs -> checks -> disk (DISK_RAW) for that kernel flavor.
+flavor_disk() {
+  FLAVOR=$1
+  build_base
+  build_tree
+  clamp_mtimes
+  check_reproducible
+  build_disk
+}
+
+virtual=() metal=()
+for t in "${targets[@]}"; do
+  if [ "$t" = raw ]; then metal+=("$t"); else virtual+=("$t"); fi
+done
+FLAVOR=cloud build_app
+if [ ${#virtual[@]} -gt 0 ]; then
+  flavor_disk cloud
+  # Conversions run two at a time (each is mostly one compressing thread).
+  run_targets_parallel "${virtual[@]}"
+fi
+if [ ${#metal[@]} -gt 0 ]; then
+  flavor_disk metal
+  run_targets_parallel raw
+fi
 write_manifest "${targets[@]}"
 stage done "$(printf '%s ' "${targets[@]}")-> ${OUT#"$REPO"/}/ in $(( $(date +%s) - LBOS_T0 ))s"

@@ -2,11 +2,17 @@
 # the package list, the mirrors, the files under rootfs/base/ and this file.
 # A warm build (only services changed) reuses it.
 
-base_packages() { sed 's/#.*//' "$ROOTFS_DIR/packages.list" | tr -s ' \t' '\n' | sed '/^$/d' | sort -u | paste -sd, -; }
+# FLAVOR cloud: the virtual targets (linux-image-cloud-amd64: virtio, Hyper-V,
+# Xen, PVSCSI, VMXNET3); metal: bare metal (linux-image-amd64: AHCI, NVMe,
+# physical NICs), otherwise the same packages.
+base_packages() {
+  sed 's/#.*//' "$ROOTFS_DIR/packages.list" | tr -s ' \t' '\n' | sed '/^$/d' \
+    | if [ "$FLAVOR" = metal ]; then sed 's/^linux-image-cloud-amd64$/linux-image-amd64/'; else cat; fi | sort -u | paste -sd, -
+}
 
 base_key() {
   {
-    base_packages
+    echo "$FLAVOR"; base_packages
     echo "$MIRROR $SECURITY_MIRROR $SUITE"
     (cd "$ROOTFS_DIR" && find base -type f -print0 | sort -z | xargs -0 sha256sum)
     (cd "$ROOTFS_DIR" && find base -printf '%p %m\n' | sort)
@@ -16,16 +22,16 @@ base_key() {
 
 # build_base -> sets BASE_TAR
 build_base() {
-  stage base "Debian $SUITE base (mmdebstrap, cached)"
+  stage base "Debian $SUITE base, $FLAVOR kernel (mmdebstrap, cached)"
   local key; key=$(base_key)
-  BASE_TAR="$CACHE/base-$key.tar"
+  BASE_TAR="$CACHE/base-$FLAVOR-$key.tar"
   if [ -s "$BASE_TAR" ]; then
     note "cache hit: ${BASE_TAR#"$REPO"/} ($(du -m "$BASE_TAR" | cut -f1) MiB)"
     return
   fi
   need_tools mmdebstrap
   note "cache miss: building ${BASE_TAR#"$REPO"/} from $MIRROR"
-  local tmp="$CACHE/base-$key.tmp$$.tar" log="$CACHE/base-$key.log"
+  local tmp="$CACHE/base-$FLAVOR-$key.tmp$$.tar" log="$CACHE/base-$FLAVOR-$key.log"
   # The base's own timestamp: the last commit that touched the package list.
   local epoch; epoch=$(git -C "$REPO" log -1 --format=%ct -- rootfs/packages.list rootfs/base 2>/dev/null || true)
   [ -n "$epoch" ] || epoch=$(git -C "$REPO" log -1 --format=%ct)
@@ -48,6 +54,6 @@ build_base() {
     > "$log" 2>&1 || { tail -n 30 "$log" >&2; rm -rf "$tmp"; die "mmdebstrap failed (log: ${log#"$REPO"/})"; }
   publish "$tmp" "$BASE_TAR"
   # Keep the two newest bases.
-  ls -1td "$CACHE"/base-*.tar 2>/dev/null | grep -v "\.tmp" | tail -n +3 | xargs -r rm -rf
+  { ls -1td "$CACHE"/base-"$FLAVOR"-*.tar 2>/dev/null | grep -v "\.tmp" || true; } | tail -n +3 | xargs -r rm -rf
   note "built in $(( $(date +%s) - LBOS_T0 ))s: $(du -m "$BASE_TAR" | cut -f1) MiB"
 }

@@ -34,7 +34,7 @@ mkext4() { # IMAGE SIZE_MIB LABEL UUID [DIR]
 build_disk() {
   stage disk "GPT: BIOS boot, ESP, root A (this build), root B (empty), data"
   need_tools mke2fs mkfs.vfat mmd mcopy sgdisk grub-mkimage grub-editenv python3
-  local work="$CACHE/disk.work"; rm -rf "$work"; mkdir -p "$work"
+  local work="$CACHE/disk-$FLAVOR.work"; rm -rf "$work"; mkdir -p "$work"
   build_esp "$work/esp.img" "$work"
   note "ESP: GRUB $(grub-mkimage --version | awk '{print $NF}') for BIOS and UEFI"
   # Root slot: no journal needed on a read-only filesystem; the data partition has one.
@@ -44,7 +44,7 @@ build_disk() {
   E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH mke2fs -q -F -t ext4 -b 4096 -L lbos-data -U "$DATA_GUID" \
     -E "hash_seed=$DATA_GUID,root_owner=0:0" "$work/data.img" "${DATA_MIB}M"
 
-  local disk="$CACHE/disk.raw" tmp="$CACHE/disk.raw.tmp"
+  local disk="$CACHE/disk-$FLAVOR.raw" tmp="$CACHE/disk-$FLAVOR.raw.tmp"
   rm -f "$tmp"; truncate -s "${DISK_MIB}M" "$tmp"
   sgdisk -U "$DISK_GUID" \
     -n "1:$(part_start_mib 1)M:+${BIOS_MIB}M" -t 1:EF02 -c 1:bios-boot -u "1:$BIOS_GUID" \

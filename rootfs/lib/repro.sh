@@ -9,14 +9,14 @@ clamp_mtimes() {
 }
 
 check_reproducible() {
-  stage repro "rootfs content manifest, compared with the previous build of this commit"
-  local man="$CACHE/rootfs.manifest.tmp" out; out=$(artifact rootfs.manifest)
+  stage repro "$FLAVOR rootfs content manifest, compared with the previous build of this commit"
+  local man="$CACHE/rootfs-$FLAVOR.manifest.tmp" out; out=$(artifact "rootfs-$FLAVOR.manifest")
   # sha256 of every file in parallel would be faster; ~20k files take a few seconds.
   (cd "$TREE" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum) > "$CACHE/rootfs.sums"
   (cd "$TREE" && find . -printf '%y %m %U:%G %s %p -> %l\n' | LC_ALL=C sort -k5) > "$CACHE/rootfs.meta"
   cat "$CACHE/rootfs.meta" "$CACHE/rootfs.sums" > "$man"
   rm -f "$CACHE/rootfs.sums" "$CACHE/rootfs.meta"
-  local prev="$CACHE/rootfs.manifest.$GIT_COMMIT" diffout; diffout=$(artifact build-diff.txt)
+  local prev="$CACHE/rootfs-$FLAVOR.manifest.$GIT_COMMIT" diffout; diffout=$(artifact "build-diff-$FLAVOR.txt")
   if [[ $GIT_COMMIT != *-dirty ]] && [ -f "$prev" ]; then
     if cmp -s "$prev" "$man"; then
       note "same content as the previous build of $GIT_COMMIT ($(wc -l < "$man") entries)"
@@ -31,6 +31,6 @@ check_reproducible() {
     rm -f "$diffout"
   fi
   [[ $GIT_COMMIT == *-dirty ]] || cp "$man" "$prev"
-  { ls -1t "$CACHE"/rootfs.manifest.* 2>/dev/null | grep -v "\.tmp$" || true; } | tail -n +4 | xargs -r rm -f
+  { ls -1t "$CACHE"/rootfs-"$FLAVOR".manifest.* 2>/dev/null | grep -v "\.tmp$" || true; } | tail -n +4 | xargs -r rm -f
   publish "$man" "$out"
 }

@@ -5,8 +5,8 @@
 in_tree() { chroot "$TREE" "$@"; }
 
 build_tree() {
-  stage rootfs "base + services + overlay"
-  TREE="$CACHE/tree"
+  stage rootfs "base ($FLAVOR) + services + overlay"
+  TREE="$CACHE/tree-$FLAVOR"
   rm -rf "$TREE" "$TREE.tmp"; mkdir -p "$TREE.tmp"
   tar -xpf "$BASE_TAR" -C "$TREE.tmp" --numeric-owner
   mv "$TREE.tmp" "$TREE"
@@ -47,7 +47,12 @@ build_tree() {
   local units=(nicd.service hbd.service csyncd.service statusd.service lbos-seed.service lbos-ssh-hostkey.service)
   [ -f "$TREE/etc/systemd/system/paneld.service" ] && units+=(paneld.service)
   systemctl --root="$TREE" enable "${units[@]}" >/dev/null 2>&1
-  systemctl --root="$TREE" disable e2scrub_all.timer e2scrub_reap.service >/dev/null 2>&1 || true
+  # Not on an appliance: e2scrub (no LVM), dpkg database backups (read-only
+  # slots are replaced whole), cluster-glue's logd (pulled in by resource-agents; hbd logs to the journal).
+  local u
+  for u in e2scrub_all.timer e2scrub_reap.service dpkg-db-backup.timer logd.service; do
+    systemctl --root="$TREE" disable "$u" >/dev/null 2>&1 || true
+  done
 
   # Identity: each appliance makes its own machine-id and SSH host key at first boot.
   : > "$TREE/etc/machine-id"

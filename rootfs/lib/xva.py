@@ -20,7 +20,8 @@ def v(x):
     if isinstance(x, bool):
         return f'<value><boolean>{int(x)}</boolean></value>'
     if isinstance(x, int):
-        return f'<value><i4>{x}</i4></value>'
+        # xapi exports its int64 fields as plain strings.
+        return f'<value>{x}</value>'
     if isinstance(x, float):
         return f'<value><double>{x}</double></value>'
     if isinstance(x, list):
@@ -35,7 +36,7 @@ def ova_xml(name, size, seed):
     u = lambda k: str(uuid.uuid5(uuid.NAMESPACE_URL, f'lbos:{seed}:{k}'))
     mem = str(2048 << 20)
     vm = {'uuid': u('vm'), 'name_label': name, 'name_description': 'LBOS load-balancer virtual appliance',
-          'power_state': 'Halted', 'user_version': 1, 'is_a_template': False, 'is_control_domain': False,
+          'power_state': 'Halted', 'user_version': 1, 'domid': -1, 'resident_on': 'OpaqueRef:NULL', 'consoles': [], 'is_a_template': False, 'is_control_domain': False,
           'memory_static_max': mem, 'memory_dynamic_max': mem, 'memory_dynamic_min': mem, 'memory_static_min': mem,
           'VCPUs_params': {}, 'VCPUs_max': '2', 'VCPUs_at_startup': '2',
           'actions_after_shutdown': 'destroy', 'actions_after_reboot': 'restart', 'actions_after_crash': 'restart',
@@ -100,6 +101,8 @@ def extract(a):
             out.truncate(size)
             pending = None
             for m in tar:
+                if m is first:
+                    continue
                 data = tar.extractfile(m).read()
                 ref, _, leaf = m.name.partition('/')
                 if ref != VDI_REF:
