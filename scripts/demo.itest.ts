@@ -33,6 +33,9 @@ test('demo: two units come up (one active, one passive) and Ctrl-C cleans up', a
     t.regex(page.stdout, /<html/i, `page of ${ip}`);
   }
   t.regex(out, /https:\/\/127\.0\.0\.1:9443\/ +password \S+/);
+  // Both front panels (paneld on a real LCDd each) are printed, unit 1's LCD showing it is the master.
+  await waitFor(`front panels printed:\n${out}`, () => /front panels:\nu1 LCD +u2 LCD\n.*\n\|u1 +ACTIVE\| +\|u2 +STANDBY\|\n/.test(out), 30_000);
+  t.regex(out, /panelctl\.js show/);
   child.kill('SIGINT');
   t.is(await exited, 0);
   t.regex(out, /Cleaned up/);

@@ -11,6 +11,7 @@ import { run, waitFor } from './sim/exec';
 import { startNicd, NICCTL_MAIN } from './sim/nicd-unit';
 import { CsyncPair, CSYNCCTL_MAIN } from '../services/csyncd/testing/csync-pair';
 import { startUnitStatusd, forwardFromLoopback } from '../services/statusd/testing/unit-statusd';
+import { startPanelDemo } from './sim/panel-demo';
 
 /** Where each unit's web UI is forwarded on this machine. */
 const LOOPBACK = ['127.0.0.1', '127.0.0.2'];
@@ -32,14 +33,25 @@ const stamp = (): string => new Date().toISOString().slice(11, 23);
 
 async function main(): Promise<void> {
   process.stdout.write('Building a simulated pair (network namespaces, veth, serial cable, private D-Bus)...\n');
+  // Ctrl-C while starting: remove what was built (the pair's teardown kills its namespaces and processes).
+  let built: SimPair | null = null;
+  const abortStart = (): void => {
+    process.stdout.write('\nInterrupted while starting: removing the simulated pair...\n');
+    built?.teardown();
+    process.exit(130);
+  };
+  process.once('SIGINT', abortStart);
+  process.once('SIGTERM', abortStart);
   const pair = await SimPair.create({ addresses: false });
+  built = pair;
   // As at boot: nicd gives each unit its addresses, then hbd starts.
   const nicds = pair.units.map((u) => startNicd(pair, u));
   for (const u of pair.units) {
     await waitFor(`${u.name}: addresses from nicd`, async () => (await run('ip', ['-n', u.ns, '-o', 'addr', 'show'])).stdout.includes(` ${u.hbIp}/30`), 20_000, 100);
   }
   const dirs = writeHbdConfigs(pair, DEMO_SETTINGS);
-  const units = pair.units.map((u, i) => new HbdUnit(pair, u, { configDir: dirs[i] ?? '', restartAfterMs: RESTART_AFTER_MS, onExit: (code) => process.stdout.write(`${stamp()} ${u.name}: hbd exited (${code}); VIPs released; restarting in ${RESTART_AFTER_MS / 1000}s\n`) }));
+  let stopping = false;
+  const units = pair.units.map((u, i) => new HbdUnit(pair, u, { configDir: dirs[i] ?? '', restartAfterMs: RESTART_AFTER_MS, onExit: (code) => stopping || process.stdout.write(`${stamp()} ${u.name}: hbd exited (${code}); VIPs released; restarting in ${RESTART_AFTER_MS / 1000}s\n`) }));
   units.forEach((u) => u.start());
   // csyncd on both units, keys exchanged as in the ALOHA procedure (genkey, getkey).
   process.stdout.write('Exchanging csyncd keys between the units (genkey, getkey)...\n');
@@ -55,8 +67,10 @@ async function main(): Promise<void> {
   const forwards: (() => void)[] = [];
   for (const [i, u] of pair.units.entries()) {
     webs.push(await startUnitStatusd(pair, u));
-    forwards.push(await forwardFromLoopback(u, LOOPBACK[i] ?? '127.0.0.1'));
+    forwards.push(await forwardFromLoopback(pair, u, LOOPBACK[i] ?? '127.0.0.1'));
   }
+  // paneld per unit with a real LCDd (text driver) as its LCD: both displays are printed as they change.
+  const panel = await startPanelDemo(pair);
   const buses: MessageBus[] = [];
   const bars = new Map<string, Bar>();
   const show = (): void => {
@@ -105,13 +119,19 @@ Configuration sync (csyncd, keys already exchanged):
   ip netns exec ${u1.ns} env ${env(u1)} node ${CSYNCCTL_MAIN()} save --remote       # and on unit 2: status turns green
   ip netns exec ${u1.ns} env ${env(u1)} node ${CSYNCCTL_MAIN()} status
 
+${panel.help()}
+
 Status changes appear below. Ctrl-C stops everything and removes the namespaces.
 `);
+  process.off('SIGINT', abortStart);
+  process.off('SIGTERM', abortStart);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   process.stdout.write('\nStopping...\n');
+  stopping = true;
+  await panel.stop();
   await Promise.all(units.map((u) => u.stop()));
   forwards.forEach((f) => f());
   await Promise.all(webs.map((w) => w.stop()));

@@ -229,7 +229,8 @@ export class SimPair {
     };
   }
 
-  private track(child: ChildProcess): void {
+  /** Record a process started outside the namespaces, so teardown and leftover cleaning kill it. */
+  track(child: ChildProcess): void {
     const pid = child.pid;
     if (pid === undefined) return;
     const start = processStart(pid);

@@ -10,7 +10,7 @@ import { startNicd } from '../../scripts/sim/nicd-unit';
 import { writeHbdConfigs, DEMO_SETTINGS } from '../../scripts/sim/hbd-config';
 import { HbdUnit } from '../../scripts/sim/hbd-unit';
 import { run, waitFor } from '../../scripts/sim/exec';
-import { startPanelDemo } from '../../scripts/sim/demo';
+import { startPanelDemo } from '../../scripts/sim/panel-demo';
 import { LedClass } from './adapters/led-class';
 
 test('failover: both units\' LCDs and HA LEDs change (real hbd, nicd, LCDd)', async (t) => {

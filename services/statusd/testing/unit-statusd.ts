@@ -101,13 +101,16 @@ export async function startUnitStatusd(pair: SimPair, unit: SimUnit, o: UnitStat
  * u2, so the HTTP -> HTTPS redirect keeps its port) into the unit's
  * namespace with socat. Returns the stop function.
  */
-export async function forwardFromLoopback(unit: SimUnit, bindIp: string, ports: readonly number[] = [9443, 9080]): Promise<() => void> {
+export async function forwardFromLoopback(pair: SimPair, unit: SimUnit, bindIp: string, ports: readonly number[] = [9443, 9080]): Promise<() => void> {
   if (!/^127\.\d+\.\d+\.\d+$/.test(bindIp)) throw new Error(`${bindIp} is not a loopback address`);
   const children = ports.map((port) => spawn('socat', [`TCP-LISTEN:${port},bind=${bindIp},reuseaddr,fork`, `EXEC:ip netns exec ${unit.ns} socat STDIO TCP\\:${unit.lanIp}\\:${port}`], { stdio: 'ignore' }));
+  children.forEach((c) => pair.track(c)); // a SIGKILLed demo leaves no listener behind to answer for the next one
   const stop = (): void => children.forEach((c) => c.kill('SIGTERM'));
   try {
-    for (const port of ports) {
-      await waitFor(`forward ${bindIp}:${port}`, () => new Promise<boolean>((resolve) => {
+    for (const [k, port] of ports.entries()) {
+      await waitFor(`forward ${bindIp}:${port}`, () => new Promise<boolean>((resolve, reject) => {
+        // A listener left by someone else would answer too: ours must still be running.
+        if (children[k]?.exitCode !== null) reject(new Error(`socat could not listen on ${bindIp}:${port} (in use?)`));
         const s = createConnection({ host: bindIp, port }, () => {
           s.destroy();
           resolve(true);

@@ -4,7 +4,7 @@
  * side by side whenever either changes, as LCDd last drew them.
  *
  *   make demo calls startPanelDemo(pair) (scripts/demo.ts);
- *   node dist/scripts/sim/demo.js runs it alone: a pair with nicd, hbd and paneld.
+ *   node dist/scripts/sim/panel-demo.js runs it alone: a pair with nicd, hbd and paneld.
  */
 import { boxed } from '../../services/paneld/panelctl-format';
 import { LedClass } from '../../services/paneld/adapters/led-class';
