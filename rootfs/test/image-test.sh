@@ -74,6 +74,7 @@ run_case() {
   wait_ready "$VM_SSH_PORT" "$dir/key" "$READY_DEADLINE_S" || { CASE_MSG="services not ready"; return 1; }
   local t_ready=$(( $(date +%s%3N) - VM_T0 ))
   feed_check "$VM_WEB_PORT" "$VM_SSH_PORT" "$dir/key" "$dir" || { CASE_MSG="statusd feed check failed"; return 1; }
+  vm_ssh "$VM_SSH_PORT" "$dir/key" 'systemd-analyze; systemd-analyze blame | head -n 15' > "$OUT/image-test-$c-analyze.txt" 2>&1 || true
   local slot; slot=$(vm_ssh "$VM_SSH_PORT" "$dir/key" cat /run/lbos/slot)
   [ "$slot" = A ] || { CASE_MSG="booted slot '$slot', expected A"; return 1; }
   vm_ssh "$VM_SSH_PORT" "$dir/key" systemctl poweroff >/dev/null 2>&1 || true
