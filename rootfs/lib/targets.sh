@@ -29,7 +29,7 @@ target_vmware() {
   stage vmware "OVA: OVF 1.0 + manifest + streamOptimized VMDK"
   local dir="$CACHE/ova.work" name="lbos-$LBOS_VERSION"
   rm -rf "$dir"; mkdir -p "$dir"
-  qemu-img convert -O vmdk -o subformat=streamOptimized,adapter_type=lsilogic,hwversion=14,toolsversion=12325 \
+  qemu-img convert -O vmdk -o subformat=streamOptimized,adapter_type=lsilogic,hwversion=14,toolsversion=2147483647 \
     "$DISK_RAW" "$dir/$name-disk1.vmdk"
   python3 "$ROOTFS_DIR/lib/ovf.py" write --name "$name" --version "$LBOS_VERSION" \
     --vmdk "$dir/$name-disk1.vmdk" --capacity "$(stat -c %s "$DISK_RAW")" --out "$dir/$name.ovf"
