@@ -21,8 +21,15 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 accel() {
   if [ -z "${LBOS_ACCEL:-}" ]; then
     LBOS_ACCEL=tcg
-    if [ -w /dev/kvm ] && timeout 20 qemu-system-x86_64 -accel kvm -M q35 -m 64 -display none -nodefaults \
-         -no-reboot -kernel /dev/null 2>/dev/null; then LBOS_ACCEL=kvm; fi
+    # SeaBIOS under KVM for a few seconds: it logs to the debug port and reaches
+    # "No bootable device" only if the guest really runs.
+    if [ -w /dev/kvm ]; then
+      local log; log=$(mktemp /tmp/lbos-kvm-probe.XXXXXX)
+      timeout 8 qemu-system-x86_64 -accel kvm -M q35 -m 64 -display none -nodefaults -no-reboot \
+        -chardev "file,id=dbg,path=$log" -device isa-debugcon,iobase=0x402,chardev=dbg >/dev/null 2>&1 || true
+      grep -q 'No bootable device\|Booting from' "$log" && LBOS_ACCEL=kvm
+      rm -f "$log"
+    fi
   fi
   echo "$LBOS_ACCEL"
 }
