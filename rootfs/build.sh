@@ -44,11 +44,11 @@ FLAVOR=cloud build_app
 if [ ${#virtual[@]} -gt 0 ]; then
   flavor_disk cloud
   # Conversions run two at a time (each is mostly one compressing thread).
-  run_targets_parallel "${virtual[@]}"
+  run_targets_parallel "${virtual[@]}" update
 fi
 if [ ${#metal[@]} -gt 0 ]; then
   flavor_disk metal
-  run_targets_parallel raw
+  run_targets_parallel raw update
 fi
 write_manifest "${targets[@]}"
 stage done "$(printf '%s ' "${targets[@]}")-> ${OUT#"$REPO"/}/ in $(( $(date +%s) - LBOS_T0 ))s"

@@ -63,6 +63,9 @@ build_disk() {
   sgdisk -v "$tmp" | grep -q 'No problems found' || die "sgdisk -v: the GPT of the new disk has problems"
   publish "$tmp" "$disk"
   DISK_RAW=$disk
+  # The root slot alone: the A/B update image (lbos-update install).
+  mv -f "$work/root-a.img" "$CACHE/root-$FLAVOR.img"
+  ROOT_IMG="$CACHE/root-$FLAVOR.img"
   rm -rf "$work"
   note "disk: $DISK_MIB MiB virtual, $(du -m "$disk" | cut -f1) MiB allocated"
 }

@@ -70,6 +70,14 @@ target_raw() {
   finish "$r.tmp" "$r"
 }
 
+# The root slot image for A/B updates of a running appliance (lbos-update install).
+target_update() {
+  stage update "root slot image for A/B updates ($FLAVOR kernel)"
+  local u; u=$(artifact "update-$FLAVOR.img.zst")
+  zstd -q -T0 -3 -f "$ROOT_IMG" -o "$u.tmp"
+  finish "$u.tmp" "$u"
+}
+
 write_manifest() {
   stage manifest "versions, sizes and checksums"
   local m; m=$(artifact manifest.json)

@@ -25,6 +25,7 @@ build_tree() {
   # The overlay (units, policy, sysctl, examples...), owned by root.
   rsync -rlpt --chown=0:0 "$ROOTFS_DIR/overlay/" "$TREE/"
   install -D -m 0644 "$ROOTFS_DIR/README.md" "$TREE/usr/share/doc/lbos/README.md"
+  install -D -m 0755 "$REPO/firmware/lbos-update" "$TREE/usr/sbin/lbos-update"
 
   # nicd replaces these atomically inside /etc/lbos.
   mkdir -p "$TREE/etc/lbos"
@@ -44,7 +45,7 @@ build_tree() {
   install -d -m 0755 "$TREE/var/lib/lbos"
 
   # Units: the services, provisioning, host key; no maintenance timers.
-  local units=(nicd.service hbd.service csyncd.service statusd.service lbos-seed.service lbos-ssh-hostkey.service)
+  local units=(nicd.service hbd.service csyncd.service statusd.service lbos-seed.service lbos-ssh-hostkey.service lbos-update-confirm.service)
   [ -f "$TREE/etc/systemd/system/paneld.service" ] && units+=(paneld.service)
   systemctl --root="$TREE" enable "${units[@]}" >/dev/null 2>&1
   # Not on an appliance: e2scrub (no LVM), dpkg database backups (read-only

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make image-test: boot what customers import, as they import it, under QEMU.
-#   rootfs/test/image-test.sh [case...]   cases: kvm-bios kvm-uefi vmware hyperv-gen2 hyperv-gen1 xen raw
+#   rootfs/test/image-test.sh [case...]   cases: kvm-bios kvm-uefi vmware hyperv-gen2 hyperv-gen1 xen raw update
 # For each: check the artifact's sha256, unpack it the way its hypervisor does
 # (OVA: tar + OVF/manifest check; XVA: chunks + SHA1 -> disk), boot it with a
 # seed disk (provisioning), wait for the console banner, for nicd hbd csyncd
@@ -20,7 +20,7 @@ trap 'exit 130' INT TERM
 need_tools qemu-system-x86_64 qemu-img ssh ssh-keygen mkfs.vfat mcopy zstd python3
 [ -f "$REPO/dist/services/statusd/statusctl.js" ] || die "dist/ missing: run make build"
 
-cases=("$@"); [ ${#cases[@]} -gt 0 ] || cases=(kvm-bios kvm-uefi vmware hyperv-gen2 hyperv-gen1 xen raw)
+cases=("$@"); [ ${#cases[@]} -gt 0 ] || cases=(kvm-bios kvm-uefi vmware hyperv-gen2 hyperv-gen1 xen raw update)
 passed=0 failed=0 results=()
 
 # prepare CASE DIR -> DISK FMT FW PROFILE (echoed)
@@ -29,6 +29,8 @@ prepare() {
   case $c in
     kvm-bios|kvm-uefi)
       check_sum "$A-kvm.qcow2" && echo "$A-kvm.qcow2 qcow2 ${c#kvm-} virtio" ;;
+    update)
+      check_sum "$A-kvm.qcow2" && check_sum "$A-update-cloud.img.zst" && echo "$A-kvm.qcow2 qcow2 bios virtio" ;;
     vmware)
       check_sum "$A-vmware.ova" || return 1
       local first; first=$(tar -tf "$A-vmware.ova" | head -n1)
@@ -77,10 +79,46 @@ run_case() {
   vm_ssh "$VM_SSH_PORT" "$dir/key" 'systemd-analyze; systemd-analyze blame | head -n 15' > "$OUT/image-test-$c-analyze.txt" 2>&1 || true
   local slot; slot=$(vm_ssh "$VM_SSH_PORT" "$dir/key" cat /run/lbos/slot)
   [ "$slot" = A ] || { CASE_MSG="booted slot '$slot', expected A"; return 1; }
+  if [ "$c" = update ]; then ab_update "$dir" || return 1; fi
   vm_ssh "$VM_SSH_PORT" "$dir/key" systemctl poweroff >/dev/null 2>&1 || true
   wait_exit "$pid" 180 || echo "(poweroff took over 180 s: killed)" >&2
   results+=("{\"case\":\"$c\",\"firmware\":\"$fw\",\"format\":\"$fmt\",\"accel\":\"$(accel)\",\"banner_ms\":$t_banner,\"ready_ms\":$t_ready}")
   CASE_MSG="banner ${t_banner} ms, all services ready ${t_ready} ms after QEMU started ($(accel), $fw, $fmt)"
+}
+
+# reboot_into DIR SLOT: reboot the guest and wait until SLOT runs every service.
+reboot_into() {
+  local dir=$1 want=$2 got=""
+  vm_ssh "$VM_SSH_PORT" "$dir/key" systemctl reboot >/dev/null 2>&1 || true
+  sleep 15
+  local deadline=$(( $(date +%s) + READY_DEADLINE_S ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    got=$(vm_ssh "$VM_SSH_PORT" "$dir/key" cat /run/lbos/slot 2>/dev/null || true)
+    [ -n "$got" ] && break
+    sleep 2
+  done
+  [ "$got" = "$want" ] || { CASE_MSG="after reboot: slot '${got:-no answer}', expected $want"; return 1; }
+  wait_ready "$VM_SSH_PORT" "$dir/key" "$READY_DEADLINE_S" || { CASE_MSG="slot $want: services not ready"; return 1; }
+}
+
+# The A/B update on a running appliance: install the update image into slot B,
+# reboot into it, check it confirmed itself, then roll back to A.
+ab_update() {
+  local dir=$1 st
+  scp -q -P "$VM_SSH_PORT" -i "$dir/key" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+    "$A-update-cloud.img.zst" root@127.0.0.1:/var/tmp/update.img.zst || { CASE_MSG="scp of the update image failed"; return 1; }
+  vm_ssh "$VM_SSH_PORT" "$dir/key" lbos-update install /var/tmp/update.img.zst >&2 || { CASE_MSG="lbos-update install failed"; return 1; }
+  st=$(vm_ssh "$VM_SSH_PORT" "$dir/key" lbos-update status)
+  grep -q 'pending try: *B' <<< "$st" || { CASE_MSG="no pending try of slot B: $st"; return 1; }
+  reboot_into "$dir" B || return 1
+  local deadline=$(( $(date +%s) + 120 ))
+  until vm_ssh "$VM_SSH_PORT" "$dir/key" lbos-update status 2>/dev/null | grep -q 'confirmed slot: *B'; do
+    [ "$(date +%s)" -lt "$deadline" ] || { CASE_MSG="slot B never confirmed itself"; return 1; }
+    sleep 2
+  done
+  vm_ssh "$VM_SSH_PORT" "$dir/key" lbos-update rollback >&2 || { CASE_MSG="lbos-update rollback failed"; return 1; }
+  reboot_into "$dir" A || return 1
+  echo "A/B: installed into slot B, booted and confirmed it, rolled back to A" >&2
 }
 
 for c in "${cases[@]}"; do
