@@ -101,7 +101,7 @@ run_targets_parallel() {
   local jobs=${JOBS:-2} t pids=() names=() logs=() i
   for t in "$@"; do
     while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
-    ( set +e; trap - ERR; ( enable_err_trap; "target_$t"; declare -p ARTIFACTS > "$CACHE/artifacts.$t" ) > "$CACHE/target.$t.log" 2>&1 ) &
+    ( set +e; trap - ERR; ( enable_err_trap; ARTIFACTS=(); "target_$t"; declare -p ARTIFACTS > "$CACHE/artifacts.$t" ) > "$CACHE/target.$t.log" 2>&1 ) &
     pids+=($!); names+=("$t"); logs+=("$CACHE/target.$t.log")
   done
   local failed=""
