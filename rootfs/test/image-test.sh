@@ -116,7 +116,14 @@ ab_update() {
     [ "$(date +%s)" -lt "$deadline" ] || { CASE_MSG="slot B never confirmed itself"; return 1; }
     sleep 2
   done
-  vm_ssh "$VM_SSH_PORT" "$dir/key" lbos-update rollback >&2 || { CASE_MSG="lbos-update rollback failed"; return 1; }
+  local out rc=255 try
+  for try in 1 2 3; do   # 255: ssh itself failed (a slow guest), not lbos-update
+    out=$(vm_ssh "$VM_SSH_PORT" "$dir/key" lbos-update rollback 2>&1); rc=$?
+    [ "$rc" -eq 255 ] || break
+    sleep 5
+  done
+  [ "$rc" -eq 0 ] || { CASE_MSG="lbos-update rollback failed (exit $rc): $out"; return 1; }
+  echo "$out" >&2
   reboot_into "$dir" A || return 1
   echo "A/B: installed into slot B, booted and confirmed it, rolled back to A" >&2
 }
