@@ -109,7 +109,7 @@ start_vm() {
 vm_ssh() { # PORT KEY CMD...
   local port=$1 key=$2; shift 2
   ssh -q -p "$port" -i "$key" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
-    -o ConnectTimeout=10 -o ServerAliveInterval=5 -o ServerAliveCountMax=3 root@127.0.0.1 "$@"
+    -o ConnectTimeout=20 -o ServerAliveInterval=10 -o ServerAliveCountMax=30 root@127.0.0.1 "$@"
 }
 
 # wait_ready PORT KEY DEADLINE_S -> 0 when nicd hbd csyncd statusd are all active.
