@@ -27,7 +27,7 @@ export function sideBySide(names: readonly string[], frames: readonly (readonly 
   const rows: string[] = [names.map((n) => col(`${n} LCD`)).join('   ')];
   for (let r = 0; r < height + 2; r++) rows.push(boxes.map((b) => b[r] ?? '').join('   '));
   if (below.length > 0) rows.push(below.map(col).join('   '));
-  return rows.join('\n');
+  return rows.map((r) => r.trimEnd()).join('\n');
 }
 
 /** "LEDs G:on A:off R:off" from the unit's LED tree (status green, HA amber, fault red). */

@@ -1,7 +1,10 @@
 /**
  * Every unit file under rootfs/ passes `systemd-analyze verify`. The units
- * name /opt/lbos (the image's install prefix); we point that prefix at this
- * checkout so verify also proves every ExecStart binary exists.
+ * name paths of the image (/opt/lbos, /usr/lib/lbos, /usr/sbin/lbos-update);
+ * we point those at this checkout so verify also proves every ExecStart
+ * binary exists. The services (Type=notify daemons) must also carry the
+ * watchdog, restart and sandboxing settings; the one-shot units must not
+ * claim to be daemons.
  */
 import test from 'ava';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,21 +15,35 @@ import { run } from '../../scripts/sim/exec';
 
 const UNIT_DIR = path.join(repoRoot(), 'rootfs', 'overlay', 'etc', 'systemd', 'system');
 const units = readdirSync(UNIT_DIR).filter((f) => f.endsWith('.service'));
+const DAEMONS = ['hbd', 'nicd', 'csyncd', 'statusd', 'paneld'].map((s) => `${s}.service`);
 
-test('there are unit files to verify', (t) => {
-  t.true(units.length > 0);
+/** The unit with the image's paths replaced by where the files are in this checkout. */
+function localised(text: string): string {
+  const root = repoRoot();
+  return text
+    .replaceAll('/opt/lbos/', `${root}/`)
+    .replaceAll('/usr/lib/lbos/', `${root}/rootfs/overlay/usr/lib/lbos/`)
+    .replaceAll('/usr/sbin/lbos-update', `${root}/firmware/lbos-update`);
+}
+
+test('every service of the product has its unit file', (t) => {
+  t.deepEqual(DAEMONS.filter((d) => !units.includes(d)), []);
 });
 
 for (const unit of units) {
   test(`systemd-analyze verify ${unit}`, async (t) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'lbos-units-'));
     t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-    const text = readFileSync(path.join(UNIT_DIR, unit), 'utf8').replaceAll('/opt/lbos/', `${repoRoot()}/`);
+    const text = localised(readFileSync(path.join(UNIT_DIR, unit), 'utf8'));
     writeFileSync(path.join(dir, unit), text);
     const r = await run('systemd-analyze', ['verify', path.join(dir, unit)]);
     t.is(r.stderr.trim(), '', 'verify prints nothing for a clean unit');
-    for (const key of ['Type=notify', 'WatchdogSec=', 'Restart=on-failure', 'NoNewPrivileges=yes', 'ProtectSystem=', 'CapabilityBoundingSet=']) {
-      t.true(text.includes(key), `${unit} sets ${key}`);
+    if (DAEMONS.includes(unit)) {
+      for (const key of ['Type=notify', 'WatchdogSec=', 'Restart=on-failure', 'NoNewPrivileges=yes', 'ProtectSystem=', 'CapabilityBoundingSet=']) {
+        t.true(text.includes(key), `${unit} sets ${key}`);
+      }
+    } else {
+      t.regex(text, /^Type=oneshot$/m, `${unit} is a one-shot job`);
     }
   });
 }
