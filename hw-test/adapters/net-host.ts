@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { run, waitFor } from '../../scripts/sim/exec';
+import { repoRoot } from '../../services/runtime/cli';
 import type { TrafficFigures } from '../tools/netperf';
 
 export interface PortLink {
@@ -42,7 +43,8 @@ export interface NetHost {
   traffic(p: CablePath, packets: number, bytes: number, timeoutMs: number): Promise<TrafficFigures>;
 }
 
-const NETPERF = path.join(__dirname, '..', 'tools', 'netperf.js');
+/** By its place in the tree: this code may be bundled into hw-test's main.js (image build). */
+const NETPERF = path.join(repoRoot(), 'dist', 'hw-test', 'tools', 'netperf.js');
 const PERF_PORT = 5201;
 /** Autonegotiation after a port moved into its namespace. */
 const RELINK_WAIT_MS = 10_000;

@@ -48,9 +48,10 @@ build_tree() {
   local units=(nicd.service hbd.service csyncd.service statusd.service paneld.service lbos-seed.service lbos-csyncd-keys.service lbos-ssh-hostkey.service lbos-update-confirm.service)
   systemctl --root="$TREE" enable "${units[@]}" >/dev/null 2>&1
   # Not on an appliance: e2scrub (no LVM), dpkg database backups (read-only
-  # slots are replaced whole), cluster-glue's logd (pulled in by resource-agents; hbd logs to the journal).
+  # slots are replaced whole), cluster-glue's logd (pulled in by resource-agents; hbd logs to the journal),
+  # smartd (hw-test reads SMART itself; a virtual disk has none).
   local u
-  for u in e2scrub_all.timer e2scrub_reap.service dpkg-db-backup.timer logd.service; do
+  for u in e2scrub_all.timer e2scrub_reap.service dpkg-db-backup.timer logd.service smartmontools.service smartd.service; do
     systemctl --root="$TREE" disable "$u" >/dev/null 2>&1 || true
   done
 
@@ -119,7 +120,8 @@ warm_compile_cache() {
   local cache=/var/cache/lbos/node-compile b
   rm -rf "$TREE$cache"; mkdir -p "$TREE$cache"
   for b in "$TREE"/opt/lbos/bin/*; do
-    NODE_COMPILE_CACHE=$cache in_tree "/opt/lbos/bin/${b##*/}" --help >/dev/null 2>&1 || true
+    NODE_COMPILE_CACHE=$cache in_tree "/opt/lbos/bin/${b##*/}" --help >/dev/null 2>&1 \
+      || die "/opt/lbos/bin/${b##*/} --help fails in the image (a module missing from its bundle?)"
   done
   note "node compile cache: $(find "$TREE$cache" -type f | wc -l) files"
 }

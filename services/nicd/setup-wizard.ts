@@ -15,6 +15,7 @@ import { callMember, connectSystemBus, getServiceProxy, type MessageBus, type Se
 import { ConfigError } from '../runtime/config/problems';
 import { errorMessage } from '../runtime/errors';
 import { EXIT } from '../runtime/exit-codes';
+import { versionLine } from '../runtime/cli';
 import { parseNetworkConfig } from './config/parse';
 import { renderConfig } from './config/render';
 import type { NetConfig } from './config/types';
@@ -143,7 +144,25 @@ process.on('SIGINT', () => {
   process.exit(130);
 });
 
-void (async () => {
+const USAGE = `Usage: setup-wizard [--help | --version]
+The console network setup wizard: management interface, address, gateway, DNS,
+hostname; applied by nicd with a confirmation (the old settings come back if the
+new ones are not confirmed). The login shell of the "setup" user.
+`;
+
+/** --help / --version, or null to run the wizard; anything else is a usage error. */
+function commandLine(args: readonly string[]): { out: string; code: number } | null {
+  if (args.length === 0) return null;
+  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) return { out: USAGE, code: EXIT.OK };
+  if (args.length === 1 && args[0] === '--version') return { out: `${versionLine('setup-wizard')}\n`, code: EXIT.OK };
+  return { out: `setup-wizard: unexpected argument '${args[0] ?? ''}'\n${USAGE}`, code: EXIT.USAGE };
+}
+
+const cli = commandLine(process.argv.slice(2));
+if (cli !== null) {
+  (cli.code === EXIT.OK ? process.stdout : process.stderr).write(cli.out);
+  process.exitCode = cli.code;
+} else void (async () => {
   let bus: MessageBus | null = null;
   let code: number = EXIT.FAILURE;
   try {

@@ -3,7 +3,7 @@
  * uniform --help/--version, usage errors as AppError('USAGE').
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { AppError, errorMessage } from './errors';
 
@@ -46,9 +46,20 @@ export function firmwareVersion(): string {
   return cachedVersion;
 }
 
-/** The installed tree: dist/services/runtime -> three levels up. */
+let cachedRoot: string | undefined;
+
+/**
+ * The installed tree (the checkout, or /opt/lbos on the appliance): the nearest
+ * directory above this code holding package.json. Found by walking up, so it
+ * holds for dist/services/runtime/cli.js and for a program bundled elsewhere
+ * under dist/ (the image build bundles each program into one file).
+ */
 export function repoRoot(): string {
-  return path.resolve(__dirname, '..', '..', '..');
+  if (cachedRoot !== undefined) return cachedRoot;
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  cachedRoot = existsSync(path.join(dir, 'package.json')) ? dir : path.resolve(__dirname, '..', '..', '..');
+  return cachedRoot;
 }
 
 export function versionLine(program: string): string {

@@ -3,7 +3,7 @@
  * human-readable when stdout is a terminal. One child logger per module.
  */
 import pino, { type Logger, type LevelWithSilent } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -22,6 +22,8 @@ export function createLogger(opts: LogOptions): Logger {
   const base = { level: opts.level, base: { svc: opts.service }, timestamp: pino.stdTimeFunctions.isoTime };
   const wantPretty = opts.pretty ?? (opts.destination === undefined && process.stdout.isTTY === true);
   if (wantPretty) {
+    // Loaded only for a terminal: under systemd it would cost start-up time for nothing.
+    const pretty = require('pino-pretty') as typeof PinoPretty;
     return pino(base, pretty({ colorize: true, sync: true, destination: 1, ignore: 'pid,hostname' }));
   }
   // Synchronous writes: a crash must not eat the lines that explain it.

@@ -11,6 +11,10 @@ import type { Logger } from '../../runtime/log';
 import { systemView } from '../core/system-views';
 import type { Publish, StateSource } from '../ports/state-source';
 import type { WorkerMessage } from './system-worker';
+import { repoRoot } from '../../runtime/cli';
+
+/** The worker's file, by its place in the tree (this code may be bundled into statusd's main.js). */
+const SYSTEM_WORKER = (): string => path.join(repoRoot(), 'dist', 'services', 'statusd', 'adapters', 'system-worker.js');
 
 const RESTART_MS = 30_000;
 
@@ -36,7 +40,7 @@ export class SystemSource implements StateSource {
 
   private spawn(publish: Publish): void {
     if (this.stopped) return;
-    const w = new Worker(path.join(__dirname, 'system-worker.js'), {
+    const w = new Worker(SYSTEM_WORKER(), {
       workerData: { intervalMs: this.intervalMs },
       resourceLimits: { maxOldGenerationSizeMb: 32 },
     });
