@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { runSync, sleep } from '../../scripts/sim/exec';
 import type { SimUnit } from '../../scripts/sim/pair';
-import { daemonProcs, type ProcRef } from '../lib/netns-procs';
+import { daemonProcs, type ProcRef } from '../../scripts/sim/netns-procs';
 
 const SAMPLE_EVERY_MS = 1_000;
 

@@ -24,7 +24,7 @@ import { isRunning, logTail, type DaemonDriver, type DaemonProc } from './daemon
 import type { GarpWatch } from '../lib/garp-watch';
 import { initdeadMs } from './ha-files';
 import { measureIdle, type UnitUsage } from './idle';
-import { crash, daemonProcs, killAllIn } from '../lib/netns-procs';
+import { crash, daemonProcs, killAllIn } from '../../scripts/sim/netns-procs';
 import type { SeriesSpec } from './settings';
 import { dropVip, holdsVip } from '../lib/unit-net';
 import { repinWallClock, wallMs } from '../lib/wall-clock';

@@ -11,7 +11,7 @@ import { writeHbdConfigs, type HbdPairSettings } from '../../scripts/sim/hbd-con
 import { isRunning, releaseVips, startHbd, type SchedVariant } from './hbd-launch';
 import type { HbdBus } from './hbd-bus';
 import type { DaemonRun, FailoverDriver } from './kill-series';
-import { killLeftovers } from '../lib/netns-procs';
+import { killLeftovers } from '../../scripts/sim/netns-procs';
 import { vipHolders } from '../lib/unit-net';
 
 export interface HbdDriverOptions {

@@ -20,7 +20,7 @@ import { HEARTBEAT_BIN, START_SCRIPT } from '../../scripts/sim/heartbeat';
 import { LAN_PREFIX, VIP, type SimPair, type SimUnit } from '../../scripts/sim/pair';
 import { AppError } from '../../services/runtime/errors';
 import type { DaemonRun, FailoverDriver } from './kill-series';
-import { killLeftovers, procsInNetns } from '../lib/netns-procs';
+import { killLeftovers, procsInNetns } from '../../scripts/sim/netns-procs';
 import { dropVip, vipHolders } from '../lib/unit-net';
 
 const SERIAL_PLUGIN = '/usr/lib/heartbeat/plugins/HBcomm/serial.so';

@@ -17,7 +17,7 @@ import { sleep } from '../../scripts/sim/exec';
 import type { SimPair, SimUnit } from '../../scripts/sim/pair';
 import { AppError, errorMessage } from '../../services/runtime/errors';
 import type { GarpWatch } from '../lib/garp-watch';
-import { crash, type ProcRef } from '../lib/netns-procs';
+import { crash, type ProcRef } from '../../scripts/sim/netns-procs';
 import { holdsVip } from '../lib/unit-net';
 import { repinWallClock, wallMs } from '../lib/wall-clock';
 

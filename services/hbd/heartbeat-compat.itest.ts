@@ -12,6 +12,7 @@ import { writeHbdConfigs } from '../../scripts/sim/hbd-config';
 import { HbdUnit, HBD_MAIN } from '../../scripts/sim/hbd-unit';
 import { prepareHeartbeat, startHeartbeat, HEARTBEAT_JOINED } from '../../scripts/sim/heartbeat';
 import { run, waitFor } from '../../scripts/sim/exec';
+import { killAllIn } from '../../scripts/sim/netns-procs';
 
 const holders = async (pair: SimPair): Promise<string[]> => {
   const out: string[] = [];
@@ -40,6 +41,9 @@ test('the same ha.cf, haresources and authkeys run under Heartbeat 3 and under h
   await waitFor('Heartbeat: both nodes joined', () => hb.every((p) => readFileSync(p.logFile, 'utf8').includes(HEARTBEAT_JOINED)), 60_000, 200);
   await waitFor('Heartbeat: the VIP on u1 only', async () => JSON.stringify(await holders(pair)) === '["u1"]', 30_000, 200);
   for (const p of hb) await p.kill9();
+  // The master's children (FIFO reader, ucast and serial readers/writers) outlive it for a
+  // while, still bound to udp/694 and reading the serial cable: hbd must not start beside them.
+  for (const u of pair.units) await killAllIn(u.ns);
   for (const u of pair.units) await run('ip', ['-n', u.ns, 'addr', 'flush', 'dev', 'eth0', 'to', `${VIP}/32`]);
   t.deepEqual(await holders(pair), []);
 

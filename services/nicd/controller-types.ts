@@ -14,6 +14,12 @@ export interface ActiveConfig {
   config: NetConfig;
   desired: DesiredState;
   source: 'file' | 'factory-default';
+  /**
+   * For a candidate read from the config file itself (SIGHUP): the file's text
+   * as read. Saving it back with its generation stamp is skipped when the file
+   * changed since, so an edit made while it was being applied is never lost.
+   */
+  readFromFile?: string;
   /** For a candidate: what was live and not ours before it was applied (its rollback leaves those). */
   foreign?: Owned;
   /** For a candidate: resolv.conf and hostname before it was applied (its rollback restores them). */

@@ -79,6 +79,18 @@ test('apply without a timeout: in force and saved with the next generation; the 
   t.deepEqual((await c.apply(store.file ?? '', 0, 'saved')).steps, [], 'the saved file (generation line and all) is the same config');
 });
 
+test('SIGHUP: the file is stamped with its generation, unless it was edited again while being applied', async (t) => {
+  const { c, store, addrs } = await setup();
+  store.file = CONF_A;
+  await c.apply(CONF_A, 0, store.path, true);
+  t.true(store.file.startsWith('generation 1\ninterface eth0\n'), 'unchanged since read: stamped');
+  const edited = 'interface eth0\n address 10.0.0.300/24\n';
+  store.file = edited; // the operator saved again after nicd read CONF_B
+  await c.apply(CONF_B, 0, store.path, true);
+  t.deepEqual(addrs('eth0'), ['10.0.0.2/24'], 'what was read is in force');
+  t.is(store.file, edited, 'the newer edit is left as it is, not overwritten');
+});
+
 test('not confirmed in time: rolled back to the saved config, file untouched', async (t) => {
   const { c, addrs, store, clock } = await setup();
   await c.apply(CONF_A, 0, 'a');

@@ -109,8 +109,11 @@ export class Controller {
     });
   }
 
-  /** Apply a config; with timeoutSec > 0 it rolls back unless confirmed in time. */
-  apply(text: string, timeoutSec: number, origin: string): Promise<ApplyReply> {
+  /**
+   * Apply a config; with timeoutSec > 0 it rolls back unless confirmed in time.
+   * `fromFile`: the text was just read from the config file (SIGHUP).
+   */
+  apply(text: string, timeoutSec: number, origin: string, fromFile = false): Promise<ApplyReply> {
     return this.serial(async () => {
       const { config } = parseNetworkConfig(text, origin);
       const s = this.state;
@@ -124,7 +127,7 @@ export class Controller {
       }
       if (withoutGeneration(text) === withoutGeneration(active.text)) return this.reapply(active);
       const generation = await this.d.store.nextGeneration(active.generation + 1);
-      const candidate: ActiveConfig = { generation, text: withGeneration(text, generation), config, desired: desiredFromConfig(config), source: 'file' };
+      const candidate: ActiveConfig = { generation, text: withGeneration(text, generation), config, desired: desiredFromConfig(config), source: 'file', ...(fromFile ? { readFromFile: text } : {}) };
       await this.dispatch({ type: 'ApplyRequested', candidate, timeoutMs: Math.round(timeoutSec * 1000) });
       const st = this.status();
       return { generation, steps: this.lastSteps.map(describeStep), pending: st.state === 'pending', pendingUntilWallMs: st.pendingUntilWallMs };
@@ -185,7 +188,7 @@ export class Controller {
       case 'Reconcile':
         return this.reconcile(effect.to, effect.undoing);
       case 'SaveConfig':
-        await this.d.configFile.write(effect.config.text);
+        await this.saveConfig(effect.config);
         await this.d.store.savePending(null);
         return;
       case 'ArmTimer':
@@ -197,6 +200,14 @@ export class Controller {
       case 'Report':
         return this.reportOutcome(effect);
     }
+  }
+
+  private async saveConfig(c: ActiveConfig): Promise<void> {
+    if (c.readFromFile !== undefined && (await this.d.configFile.read()) !== c.readFromFile) {
+      this.d.log.warn({ generation: c.generation, file: this.d.configFile.path }, 'the config file changed while it was being applied: left as it is now (not stamped with the generation); send SIGHUP again to apply it');
+      return;
+    }
+    await this.d.configFile.write(c.text);
   }
 
   private async reconcile(to: ActiveConfig, undoing: ActiveConfig | null): Promise<void> {

@@ -71,7 +71,7 @@ async function start(ctx: ServiceContext<NicdBoot>): Promise<RunningService<Nicd
     reload: async (boot) => {
       if (boot.text === null) throw new AppError('NO_CONFIG_FILE', `${boot.file} is gone: keeping the running configuration`);
       if (boot.config === null) throw new ConfigError(boot.problems);
-      await controller.apply(boot.text, 0, boot.file);
+      await controller.apply(boot.text, 0, boot.file, true);
     },
     stop: () => {
       monitor.stop();

@@ -4,7 +4,7 @@
  * daemon left behind.
  */
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { sleep } from '../../scripts/sim/exec';
+import { sleep } from './exec';
 import { AppError } from '../../services/runtime/errors';
 
 /** One process: its pid and kernel name (comm, at most 15 characters). */
