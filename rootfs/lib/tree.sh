@@ -24,6 +24,9 @@ build_tree() {
 
   # The overlay (units, policy, sysctl, examples...), owned by root.
   rsync -rlpt --chown=0:0 "$ROOTFS_DIR/overlay/" "$TREE/"
+  # Git keeps only 0644/0755: a key file gets its mode here (hbd, like
+  # Heartbeat, refuses an authkeys others can read).
+  chmod 0600 "$TREE/usr/share/lbos/examples/ha.d/authkeys"
   install -D -m 0644 "$ROOTFS_DIR/README.md" "$TREE/usr/share/doc/lbos/README.md"
   install -D -m 0755 "$REPO/firmware/lbos-update" "$TREE/usr/sbin/lbos-update"
 
