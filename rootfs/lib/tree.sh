@@ -108,7 +108,7 @@ check_configs() {
   rm -rf "$TREE$scratch"; mkdir -p "$TREE$scratch"
   cp "$TREE$ex/csyncd/csyncd.cfg" "$TREE/etc/csyncd/services.conf" "$TREE$scratch/"
   # Its state (the audit log of that genkey) stays in the scratch dir, out of the image.
-  echo "state_dir=$scratch/state" >> "$TREE$scratch/csyncd.cfg"
+  echo "state_dir $scratch/state" >> "$TREE$scratch/csyncd.cfg"
   in_tree /opt/lbos/bin/csyncctl genkey -c $scratch/csyncd.cfg >/dev/null || die "csyncctl genkey -c $scratch/csyncd.cfg"
   in_tree /opt/lbos/bin/csyncd --check-config -c $scratch/csyncd.cfg >/dev/null || die "csyncd --check-config -c $scratch/csyncd.cfg"
   rm -rf "$TREE$scratch"
