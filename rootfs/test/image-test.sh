@@ -79,7 +79,7 @@ run_case() {
   local k_ready; k_ready=$(vm_ssh "$VM_SSH_PORT" "$dir/key" systemctl show -p ActiveEnterTimestampMonotonic --value $APPLIANCE_UNITS \
     | sort -n | tail -n 1); k_ready=$(( ${k_ready:-0} / 1000 ))
   feed_check "$VM_WEB_PORT" "$VM_SSH_PORT" "$dir/key" "$dir" || { CASE_MSG="statusd feed check failed"; return 1; }
-  vm_ssh "$VM_SSH_PORT" "$dir/key" 'systemd-analyze; systemd-analyze blame | head -n 15' > "$OUT/image-test-$c-analyze.txt" 2>&1 || true
+  vm_ssh "$VM_SSH_PORT" "$dir/key" "systemd-analyze; systemd-analyze blame | head -n 15; systemd-analyze critical-chain ${APPLIANCE_UNITS// /.service }.service" > "$OUT/image-test-$c-analyze.txt" 2>&1 || true
   local slot; slot=$(vm_ssh "$VM_SSH_PORT" "$dir/key" cat /run/lbos/slot)
   [ "$slot" = A ] || { CASE_MSG="booted slot '$slot', expected A"; return 1; }
   if [ "$c" = update ]; then ab_update "$dir" || return 1; fi

@@ -1,8 +1,8 @@
 /**
- * System figures (CPU, memory, disks, uptime, temperatures) from
+ * System figures (CPU, memory, disks, uptime, temperatures) from /proc and
  * `systeminformation`, sampled every sample_interval (5 s by default) in a
- * worker thread (adapters/system-worker.ts: systeminformation blocks with
- * execSync on Linux). A worker that dies is restarted after a pause; until
+ * worker thread (adapters/system-worker.ts: what blocks stalls the worker,
+ * not the feed). A worker that dies is restarted after a pause; until
  * then the figures stay as they were.
  */
 import * as path from 'node:path';
