@@ -23,9 +23,12 @@ async function start(ctx: ServiceContext<StatusdConfig>): Promise<RunningService
     return { Clients: s.clients, StalledClients: s.stalled, Epoch: app.hub.epoch, Seq: BigInt(s.seq) };
   };
   const exported = exportStatusd(bus, props(), () => app.stats());
+  let lastStatus = '';
   const timer = setInterval(() => {
     exported.update(props());
-    notify.status(`${app.hub.size} feed clients, seq ${app.hub.seq}`);
+    const status = `${app.hub.size} feed clients, seq ${app.hub.seq}`;
+    if (status !== lastStatus) notify.status(status); // each one wakes systemd, which re-publishes the unit
+    lastStatus = status;
   }, PUBLISH_EVERY_MS);
   return {
     reload: async (next) => {
