@@ -77,7 +77,8 @@ run_case() {
   local t_ready=$(( $(date +%s%3N) - VM_T0 ))
   # The guest's own view: kernel start -> the last of the units became active.
   local k_ready; k_ready=$(vm_ssh "$VM_SSH_PORT" "$dir/key" systemctl show -p ActiveEnterTimestampMonotonic --value $APPLIANCE_UNITS \
-    | sort -n | tail -n 1); k_ready=$(( ${k_ready:-0} / 1000 ))
+    | sort -n | tail -n 1)
+  if [[ $k_ready =~ ^[0-9]+$ ]]; then k_ready=$(( k_ready / 1000 )); else k_ready=null; fi
   feed_check "$VM_WEB_PORT" "$VM_SSH_PORT" "$dir/key" "$dir" || { CASE_MSG="statusd feed check failed"; return 1; }
   vm_ssh "$VM_SSH_PORT" "$dir/key" "systemd-analyze; systemd-analyze blame | head -n 15; systemd-analyze critical-chain ${APPLIANCE_UNITS// /.service }.service" > "$OUT/image-test-$c-analyze.txt" 2>&1 || true
   local slot; slot=$(vm_ssh "$VM_SSH_PORT" "$dir/key" cat /run/lbos/slot)

@@ -27,7 +27,7 @@ async function start(ctx: ServiceContext<StatusdConfig>): Promise<RunningService
   const timer = setInterval(() => {
     exported.update(props());
     const status = `${app.hub.size} feed clients, seq ${app.hub.seq}`;
-    if (status !== lastStatus) notify.status(status); // each one wakes systemd, which re-publishes the unit
+    if (status !== lastStatus) notify.status(status); // each one is a message for systemd to handle
     lastStatus = status;
   }, PUBLISH_EVERY_MS);
   return {
