@@ -2,8 +2,11 @@
  * System figures (CPU, memory, disks, uptime, temperatures) from /proc and
  * `systeminformation`, sampled every sample_interval (5 s by default) in a
  * worker thread (adapters/system-worker.ts: what blocks stalls the worker,
- * not the feed). A worker that dies is restarted after a pause; until
- * then the figures stay as they were.
+ * not the feed). The worker starts one sample interval after statusd does:
+ * a worker is a second V8 instance plus systeminformation, seconds of CPU on
+ * an emulated or small CPU while every service is starting; the page shows
+ * "No figures yet" meanwhile. A worker that dies is restarted after a
+ * pause; until then the figures stay as they were.
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -25,10 +28,12 @@ export class SystemSource implements StateSource {
   private restart: NodeJS.Timeout | null = null;
   private readonly warned = new Set<string>();
 
-  constructor(private readonly intervalMs: number, private readonly log: Logger) {}
+  /** `firstDelayMs`: when the worker starts (default: one sample interval after start()). */
+  constructor(private readonly intervalMs: number, private readonly log: Logger, private readonly firstDelayMs = intervalMs) {}
 
   async start(publish: Publish): Promise<void> {
-    this.spawn(publish);
+    this.restart = setTimeout(() => this.spawn(publish), this.firstDelayMs);
+    this.restart.unref();
   }
 
   async stop(): Promise<void> {
