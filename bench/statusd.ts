@@ -12,16 +12,23 @@
  *   slow:    100 clients that stop reading while ~20 KiB deltas stream:
  *            statusd RSS and what it holds for them (Stats() over D-Bus).
  *
- * Env: BENCH_STATUSD_CLIENTS (1000), BENCH_STATUSD_CHANGES (100), BENCH_STATUSD_SLOW (100),
+ *   floor:   the same clients and changes against a bare Node TLS fan-out
+ *            (statusd/floor-server.ts): statusd's latency as a ratio to it.
+ *
+ * Env: BENCH_STATUSD_CLIENTS (1000), BENCH_STATUSD_CHANGES (300), BENCH_STATUSD_SLOW (100),
  *      BENCH_STATUSD_CLIENT_THREADS (2), BENCH_STATUSD_NODE_ARGS (extra node flags for statusd, e.g. --cpu-prof).
  * Goal (issue 6): p99 < 50 ms at 1,000 clients, RSS < 150 MB.
  */
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sleep } from '../scripts/sim/exec';
 import { login, stalledClient } from '../services/statusd/testing/harness';
 import { summarize, type Benchmark, type BenchRow } from './lib/types';
 import { ClientFleet } from './statusd/clients';
+import type { FromFloor, ToFloor } from './statusd/floor-server';
 import { cpuMs, fdLimit, quantile, rssMiB, sampleRss } from './statusd/proc';
 import { startRig, type Rig } from './statusd/rig';
 
@@ -34,6 +41,26 @@ const num = (name: string, dflt: number): number => {
 const threads = (): number => num('BENCH_STATUSD_CLIENT_THREADS', 2);
 
 const MiB = (x: number): string => `${x.toFixed(1)} MiB`;
+
+/**
+ * `changes` changes, 100 ms apart: arm every client for change i's marker,
+ * make the change, and keep when each client had it (ms after the change,
+ * one clock) and when the last one did.
+ */
+async function timeChanges(fleet: ClientFleet, changes: number, marker: (i: number) => string, change: (i: number) => void): Promise<{ lastMs: number[]; allMs: number[] }> {
+  const lastMs: number[] = [];
+  const allMs: number[] = [];
+  for (let i = 0; i < changes; i++) {
+    const { arrived } = await fleet.expect(marker(i));
+    const at = performance.timeOrigin + performance.now();
+    change(i);
+    const times = await arrived;
+    lastMs.push(Math.max(...times) - at);
+    for (const x of times) allMs.push(x - at);
+    await sleep(100);
+  }
+  return { lastMs, allMs };
+}
 
 async function latency(rig: Rig, clients: number, changes: number, log: (m: string) => void, full: boolean): Promise<BenchRow[]> {
   const { cookie } = await login(rig.base, rig.password);
@@ -49,21 +76,11 @@ async function latency(rig: Rig, clients: number, changes: number, log: (m: stri
     await sleep(idleWindowMs);
     const idleRssSamples = idleRss.stop();
     const idleCpuPct = (100 * (cpuMs(rig.pid) - idleCpu0)) / idleWindowMs;
-    const lastMs: number[] = [];
-    const allMs: number[] = [];
     const busyRss = sampleRss(rig.pid, 50);
     const cpu0 = cpuMs(rig.pid);
     const w0 = performance.now();
-    for (let i = 0; i < changes; i++) {
-      const next = i % 2 === 0 ? 'passive' : 'active';
-      const { arrived } = await fleet.expect(`"state"],"value":"${next}"`);
-      const at = performance.timeOrigin + performance.now();
-      rig.hbd.update({ State: next });
-      const times = await arrived;
-      lastMs.push(Math.max(...times) - at);
-      for (const x of times) allMs.push(x - at);
-      await sleep(100);
-    }
+    const state = (i: number): 'active' | 'passive' => (i % 2 === 0 ? 'passive' : 'active');
+    const { lastMs, allMs } = await timeChanges(fleet, changes, (i) => `"state"],"value":"${state(i)}"`, (i) => rig.hbd.update({ State: state(i) }));
     const busyCpuPct = (100 * (cpuMs(rig.pid) - cpu0)) / (performance.now() - w0);
     const load = os.loadavg()[0] ?? NaN;
     const busyRssSamples = busyRss.stop();
@@ -92,6 +109,50 @@ async function latency(rig: Rig, clients: number, changes: number, log: (m: stri
     ];
   } finally {
     await fleet.close();
+  }
+}
+
+/**
+ * The floor (bench/statusd/floor-server.ts): the same clients and changes
+ * against a bare Node TLS fan-out, timed from the IPC send that triggers it.
+ */
+async function floor(clients: number, changes: number, log: (m: string) => void): Promise<{ rows: BenchRow[]; p50: number; p99: number }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lbos-bench-floor-'));
+  const child = fork(path.join(__dirname, 'statusd', 'floor-server.js'), [dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const loops: number[] = [];
+  let fleet: ClientFleet | null = null;
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('floor server: not ready in 30 s')), 30_000);
+      child.once('exit', (code) => reject(new Error(`floor server exited (${String(code)})`)));
+      child.on('message', (m: FromFloor) => {
+        if (m.t === 'ready') {
+          clearTimeout(t);
+          resolve(m.port);
+        } else loops.push(m.loopMs);
+      });
+    });
+    fleet = await ClientFleet.open(`https://127.0.0.1:${port}`, 'lbos_session=floor', clients, threads());
+    await sleep(2000);
+    const { lastMs, allMs } = await timeChanges(fleet, changes, (i) => `floor-${i}`, (i) => child.send({ t: 'send', marker: `floor-${i}` } satisfies ToFloor));
+    const p50 = quantile(lastMs, 0.5);
+    const p99 = quantile(lastMs, 0.99);
+    log(`floor (bare Node TLS fan-out, same clients): last of ${clients}: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms; write loop p50 ${quantile(loops, 0.5).toFixed(1)} ms, p99 ${quantile(loops, 0.99).toFixed(1)} ms`);
+    const setting = `${clients} clients, TLS, loopback`;
+    const system = 'floor: bare Node TLS';
+    return {
+      p50, p99,
+      rows: [
+        { metric: 'state change -> last client has it (p50 in median column)', system, setting, unit: 'ms', ...summarize(lastMs), median: p50, note: `p99 ${p99.toFixed(1)} ms; IPC send -> ${clients}th client; one https server, hand upgrade, one write per socket (bench/statusd/floor-server.ts)` },
+        { metric: 'state change -> last client has it, p99', system, setting, unit: 'ms', n: lastMs.length, median: p99, min: p99, max: p99, note: 'what any single Node process does here' },
+        { metric: 'state change -> each client has it', system, setting, unit: 'ms', ...summarize(allMs), note: `p99 ${quantile(allMs, 0.99).toFixed(1)} ms` },
+        { metric: 'statusd fan-out: one delta queued to every client (p50 in median column)', system, setting, unit: 'ms', ...summarize(loops), median: quantile(loops, 0.5), note: `p99 ${quantile(loops, 0.99).toFixed(1)} ms; the write loop alone` },
+      ],
+    };
+  } finally {
+    await fleet?.close();
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -131,12 +192,24 @@ async function slowConsumers(rig: Rig, slow: number, log: (m: string) => void): 
   }
 }
 
+/** statusd's last-client latency at `clients` as a ratio to the floor's, same run. */
+function ratioRows(rows: BenchRow[], f: { rows: BenchRow[]; p50: number; p99: number }, clients: number): BenchRow[] {
+  const setting = `${clients} clients, TLS, loopback`;
+  const of = (metric: string): number => rows.find((r) => r.system === 'statusd' && r.setting === setting && r.metric === metric)?.median ?? NaN;
+  const p50 = of('state change -> last client has it (p50 in median column)') / f.p50;
+  const p99 = of('state change -> last client has it, p99') / f.p99;
+  return [
+    ...f.rows,
+    { metric: 'state change -> last client has it: statusd / floor (p50)', system: 'statusd', setting, unit: 'x', n: 1, median: p50, min: p50, max: p50, note: `p99 ratio ${p99.toFixed(2)}; same clients, same run` },
+  ];
+}
+
 export const statusdBench: Benchmark = {
   name: 'statusd',
   title: 'statusd live feed: 1,000 WebSocket clients, slow consumers',
   run: async (log) => {
     const clients = num('BENCH_STATUSD_CLIENTS', 1000);
-    const changes = num('BENCH_STATUSD_CHANGES', 100);
+    const changes = num('BENCH_STATUSD_CHANGES', 300);
     const slow = num('BENCH_STATUSD_SLOW', 100);
     if (fdLimit('self') < clients + 200) log(`warning: this process may open only ${fdLimit('self')} files; raise ulimit -n above ${clients + 200}`);
     const rows: BenchRow[] = [];
@@ -158,6 +231,7 @@ export const statusdBench: Benchmark = {
       } finally {
         await rig.stop();
       }
+      if (phase === 'full') rows.push(...ratioRows(rows, await floor(clients, changes, log), clients));
     }
     return rows;
   },
