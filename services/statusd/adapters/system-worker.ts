@@ -1,17 +1,21 @@
 /**
  * Worker thread body of the system source. Posts one SystemSample per
- * interval. systeminformation spawns shells for what are file reads on Linux
- * (`cat /proc/stat | grep cpu`, `date`, the thermal zones): about ten
- * processes per sample, 18 % of a vCPU at idle on an emulated appliance. So
- * CPU load comes from /proc/stat here (core/proc-stat.ts), uptime from
- * os.uptime(), and the figures that change slowly (temperatures, disks) are
- * asked of systeminformation every SLOW_EVERY-th sample only. In a worker,
- * what still blocks stalls this thread, never the feed.
+ * interval. It spawns no process: systeminformation runs shells for what
+ * are file reads on Linux (`cat /proc/stat | grep cpu`, `date`, `cat
+ * /proc/mounts`, `df`, a loop over hwmon), and every spawn forks statusd
+ * itself, whose event loop then stalls on copy-on-write faults (up to
+ * 200 ms with 1,000 feed clients) — not something a worker thread can
+ * hide. So CPU load comes from /proc/stat (core/proc-stat.ts), uptime from
+ * os.uptime(), disks from /proc/self/mounts + statfs(2) and temperatures
+ * from hwmon and the thermal zones (core/disks-temps.ts); memory from
+ * systeminformation (a read of /proc/meminfo). Disks and temperatures change
+ * slowly: read every SLOW_EVERY-th sample.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statfsSync } from 'node:fs';
 import * as os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import si from 'systeminformation';
+import { cpuTemperature, diskFigures, parseMounts, type TempReading } from '../core/disks-temps';
 import { currentLoad, parseProcStat, type ProcStat } from '../core/proc-stat';
 import type { SystemSample } from '../core/system-views';
 
@@ -38,6 +42,50 @@ function readProcStat(): ProcStat {
   return stat;
 }
 
+/** Every data file system this process sees, with its statfs figures (one unreadable mount is left out). */
+function readDisks(): NonNullable<SystemSample['fsSize']> {
+  return parseMounts(readFileSync('/proc/self/mounts', 'utf8')).flatMap((m) => {
+    try {
+      return [diskFigures(m, statfsSync(m.mount))];
+    } catch {
+      return [];
+    }
+  });
+}
+
+const readText = (file: string): string | null => {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return null;
+  }
+};
+const list = (dir: string): string[] => {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+};
+
+/** hwmon temp*_input (chip name, label) and thermal zones (type). */
+function readTemperatures(): SystemSample['cpuTemperature'] {
+  const readings: TempReading[] = [];
+  for (const h of list('/sys/class/hwmon')) {
+    const dir = `/sys/class/hwmon/${h}`;
+    const chip = readText(`${dir}/name`) ?? '';
+    for (const f of list(dir).filter((x) => /^temp\d+_input$/.test(x))) {
+      const milliC = Number(readText(`${dir}/${f}`));
+      readings.push({ source: 'hwmon', chip, label: readText(`${dir}/${f.replace('_input', '_label')}`) ?? '', milliC });
+    }
+  }
+  for (const z of list('/sys/class/thermal').filter((x) => x.startsWith('thermal_zone'))) {
+    const dir = `/sys/class/thermal/${z}`;
+    readings.push({ source: 'thermal', chip: readText(`${dir}/type`) ?? '', label: '', milliC: Number(readText(`${dir}/temp`)) });
+  }
+  return cpuTemperature(readings);
+}
+
 async function loop(intervalMs: number): Promise<void> {
   let disks: SystemSample['fsSize'] = null;
   let temps: SystemSample['cpuTemperature'] = null;
@@ -48,8 +96,8 @@ async function loop(intervalMs: number): Promise<void> {
     const stat = await safe('cpu', failed, readProcStat);
     const [mem, tempsNow, disksNow] = await Promise.all([
       safe('memory', failed, () => si.mem()),
-      slow ? safe('temperature', failed, () => si.cpuTemperature()) : Promise.resolve(temps),
-      slow ? safe('disks', failed, () => si.fsSize()) : Promise.resolve(disks),
+      slow ? safe('temperature', failed, readTemperatures) : Promise.resolve(temps),
+      slow ? safe('disks', failed, readDisks) : Promise.resolve(disks),
     ]);
     disks = disksNow as SystemSample['fsSize'];
     temps = tempsNow as SystemSample['cpuTemperature'];
