@@ -217,7 +217,8 @@ export const statusdBench: Benchmark = {
     for (const phase of ['small', 'full', 'slow'] as const) {
       const rig = await startRig();
       try {
-        await sleep(1000);
+        // statusd starts its system-figures worker one sample interval (5 s) after it starts: RSS counts it.
+        await sleep(6000);
         if (phase === 'slow') {
           rows.push(...(await slowConsumers(rig, slow, log)));
           continue;
