@@ -2,10 +2,9 @@
  * Worker thread body of the system source. Posts one SystemSample per
  * interval. It spawns no process: systeminformation runs shells for what
  * are file reads on Linux (`cat /proc/stat | grep cpu`, `date`, `cat
- * /proc/mounts`, `df`, a loop over hwmon), and every spawn forks statusd
- * itself, whose event loop then stalls on copy-on-write faults (up to
- * 200 ms with 1,000 feed clients) — not something a worker thread can
- * hide. So CPU load comes from /proc/stat (core/proc-stat.ts), uptime from
+ * /proc/mounts`, `df`, a loop over hwmon), and every spawn forks the whole
+ * statusd process, whose event loop stalled with it (up to 200 ms with
+ * 1,000 feed clients) — not something a worker thread can hide. So CPU load comes from /proc/stat (core/proc-stat.ts), uptime from
  * os.uptime(), disks from /proc/self/mounts + statfs(2) and temperatures
  * from hwmon and the thermal zones (core/disks-temps.ts); memory from
  * systeminformation (a read of /proc/meminfo). Disks and temperatures change

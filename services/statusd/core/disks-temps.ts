@@ -1,9 +1,10 @@
 /**
  * Disks and temperatures from the kernel's own files, without spawning a
  * process: systeminformation's fsSize and cpuTemperature run `cat
- * /proc/mounts`, `df` and a shell loop over hwmon. Each spawn forks statusd
- * (1,000 feed sockets, ~120 MB): the copy-on-write faults that follow stalled
- * its event loop for up to 200 ms every 30 s (bench/statusd.ts, fan-out max).
+ * /proc/mounts`, `df` and a shell loop over hwmon. Each spawn forks the
+ * whole statusd process (1,000 feed sockets, ~120 MB), and its event loop
+ * stalled for up to 200 ms every 30 s with them (bench/statusd.ts, fan-out
+ * max; most likely the fork's page-table copy and copy-on-write faults).
  * Pure parsing here; the worker (adapters/system-worker.ts) reads the files
  * and calls statfs(2).
  */
