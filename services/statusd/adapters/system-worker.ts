@@ -4,8 +4,8 @@
  * are file reads on Linux (`cat /proc/stat | grep cpu`, `date`, `cat
  * /proc/mounts`, `df`, a loop over hwmon), and every spawn forks the whole
  * statusd process, whose event loop stalled with it (up to 200 ms with
- * 1,000 feed clients) — not something a worker thread can hide. So CPU load comes from /proc/stat (core/proc-stat.ts), uptime from
- * os.uptime(), disks from /proc/self/mounts + statfs(2) and temperatures
+ * 1,000 feed clients) — not something a worker thread can hide. So CPU
+ * load comes from /proc/stat (core/proc-stat.ts), uptime from os.uptime(), disks from /proc/self/mounts + statfs(2) and temperatures
  * from hwmon and the thermal zones (core/disks-temps.ts); memory from
  * systeminformation (a read of /proc/meminfo). Disks and temperatures change
  * slowly: read every SLOW_EVERY-th sample.
