@@ -5,9 +5,10 @@
  * /proc/mounts`, `df`, a loop over hwmon), and every spawn forks the whole
  * statusd process, whose event loop stalled with it (up to 200 ms with
  * 1,000 feed clients) — not something a worker thread can hide. So CPU
- * load comes from /proc/stat (core/proc-stat.ts), uptime from os.uptime(), disks from /proc/self/mounts + statfs(2) and temperatures
- * from hwmon and the thermal zones (core/disks-temps.ts); memory from
- * systeminformation (a read of /proc/meminfo). Disks and temperatures change
+ * load comes from /proc/stat (core/proc-stat.ts), uptime from os.uptime(),
+ * disks from /proc/self/mounts + statfs(2) and temperatures from hwmon and
+ * the thermal zones (core/disks-temps.ts); memory from systeminformation (a
+ * read of /proc/meminfo). Disks and temperatures change
  * slowly: read every SLOW_EVERY-th sample.
  */
 import { readdirSync, readFileSync, statfsSync } from 'node:fs';
