@@ -77,6 +77,14 @@ test('init + first advert: standby, then active as the owner', (t) => {
   t.is(s.phase, 'active');
 });
 
+test('the log line of a change comes before taking the VIPs (the runtime publishes while it awaits them)', (t) => {
+  const [, effects] = run([START, { type: 'TimerFired', now: 30000, timer: 'initdead' }]);
+  const kinds = effects.map((e) => (e.type === 'Log' ? `Log:${e.msg}` : e.type));
+  const toActive = effects.findIndex((e) => e.type === 'Log' && e.msg === 'state change' && e.fields?.to === 'active');
+  t.true(toActive >= 0, kinds.join(' '));
+  t.true(toActive < kinds.indexOf('AcquireResources'), kinds.join(' '));
+});
+
 test('init + first advert from an active peer: standby, no takeover', (t) => {
   const [s, effects] = run([START, peer(1000, { state: 'active' })], { priority: 200 });
   t.is(s.phase, 'standby');

@@ -89,11 +89,15 @@ function cancelPreempt(s: ElectionState): StepResult {
   return [{ ...s, preemptAt: null }, [{ type: 'CancelTimer', timer: 'preempt' }]];
 }
 
-/** Sets the phase; the Log and StateChanged effects follow `before` (logged first, so the log line's time precedes the publication). */
+/**
+ * Sets the phase. The Log effect comes first: the runtime awaits `before`
+ * (taking the VIPs) with the new phase already in place, and what it
+ * publishes meanwhile must not precede the log line of the change.
+ */
 export function changePhase(s: ElectionState, to: Phase, reason: string, before: Effect[] = []): StepResult {
   if (s.phase === to) return [s, before];
   const log: Effect = { type: 'Log', level: 'info', msg: 'state change', fields: { from: s.phase, to, reason } };
-  return [{ ...s, phase: to }, [...before, log, { type: 'StateChanged', from: s.phase, to, reason }]];
+  return [{ ...s, phase: to }, [log, ...before, { type: 'StateChanged', from: s.phase, to, reason }]];
 }
 
 /** Appends SendAdvert when the advertised content differs from the last one sent. */
