@@ -3,6 +3,7 @@
  * config -> stores -> crash recovery -> SSH server + peer link -> checker -> D-Bus.
  *   csyncd [-c FILE]                  run in the foreground (Type=notify)
  *   csyncd --check-config [-c FILE]   validate csyncd.cfg, services.conf and the keys; exit 0 / 78
+ *   csyncd --genkey-if-none ...       first start of a unit: make its keys when it has none
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -10,7 +11,8 @@ import { runService, type RunningService, type ServiceContext } from '../runtime
 import { stringOpt } from '../runtime/cli';
 import { AppError } from '../runtime/errors';
 import { findService, type CsyncdConfig } from './config/types';
-import { DEFAULT_CFG, loadCsyncdConfig } from './load';
+import { DEFAULT_CFG, loadCsyncdConfig, loadSettings } from './load';
+import { genkeyIfNone } from './ctl/key-commands';
 import { AuditLog } from './adapters/audit-log';
 import { runCommand } from './adapters/command-runner';
 import { exportCsyncd, propertiesOf } from './adapters/dbus-api';
@@ -128,12 +130,23 @@ async function start(ctx: ServiceContext<CsyncdConfig>): Promise<RunningService<
   };
 }
 
+let firstLoad = true;
+
 void runService<CsyncdConfig>({
   name: 'csyncd',
   summary: 'Configuration sync between the two units over SSH: per-service push with validate, atomic swap,\napply and rollback; running vs saved; red/orange/green status. Reads csyncd.cfg (ALOHA format).',
-  options: { config: { type: 'string', short: 'c' } },
-  optionsHelp: [`  -c, --config FILE   csyncd.cfg (default ${DEFAULT_CFG}); services.conf and keys live in its config_dir`],
-  loadConfig: (cli) => loadCsyncdConfig(stringOpt(cli, 'config', DEFAULT_CFG), { checkKeys: true }),
+  options: { config: { type: 'string', short: 'c' }, 'genkey-if-none': { type: 'boolean' } },
+  optionsHelp: [
+    `  -c, --config FILE   csyncd.cfg (default ${DEFAULT_CFG}); services.conf and keys live in its config_dir`,
+    '  --genkey-if-none    at start, when this unit has no keys yet, make them (as csyncctl genkey does)',
+  ],
+  loadConfig: async (cli) => {
+    const file = stringOpt(cli, 'config', DEFAULT_CFG);
+    // Only when starting: never on a reload, never for --check-config (it changes nothing).
+    if (firstLoad && cli.values['genkey-if-none'] === true && cli.values['check-config'] !== true) await genkeyIfNone((await loadSettings(file)).settings, process.stdout);
+    firstLoad = false;
+    return loadCsyncdConfig(file, { checkKeys: true });
+  },
   start,
   stopDeadlineMs: 10_000,
 });

@@ -5,7 +5,7 @@
  * OpenSSH client runs `status` with the exchanged keys.
  */
 import test from 'ava';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { waitFor } from '../../scripts/sim/exec';
@@ -28,6 +28,32 @@ test('csyncd without keys or with a bad csyncd.cfg: exit 78, every problem as fi
   t.regex(r.stderr, /csyncd\.cfg:2: REMOTE_IP: must differ from LOCAL_IP/);
   t.regex(r.stderr, /csyncd\.cfg:4: REMOTE_NODE: must differ from LOCAL_NODE/);
   t.regex(r.stderr, /csyncd\.cfg:5: port: 99999 is out of range/);
+});
+
+test('first start with --genkey-if-none: csyncd makes its keys once; one key without the other is refused', async (t) => {
+  const cp = await CsyncPair.create();
+  t.teardown(() => cp.stop());
+  cp.start(0, undefined, undefined, ['--genkey-if-none']);
+  await cp.waitReady(0);
+  t.regex(cp.log(0), /new Ed25519 keys for node 1 in /);
+  const shown = (await must(cp.ctl(0, ['showkey']))).stdout;
+  const fp = /host key\s+(SHA256:\S+)/.exec(shown)?.[1];
+  t.truthy(fp, shown);
+  t.true(cp.log(0).includes(fp ?? '-'), 'the fingerprint logged at start is the one showkey prints');
+  const dir = cp.paths[0].configDir;
+  t.is(statSync(path.join(dir, 'host_key')).mode & 0o777, 0o600);
+  const audit = readFileSync(path.join(cp.paths[0].stateDir, 'audit.log'), 'utf8');
+  t.regex(audit, /"op":"genkey","who":"csyncd"/);
+  // A restart keeps them.
+  await cp.stopDaemon(0);
+  cp.start(0, undefined, 'u1-csyncd-again', ['--genkey-if-none']);
+  await cp.waitReady(0);
+  t.is((await must(cp.ctl(0, ['showkey']))).stdout, shown);
+  await cp.stopDaemon(0);
+  // Damage (the user key lost) is not a first start: reported, not papered over.
+  unlinkSync(path.join(dir, 'user_key'));
+  t.is(await cp.start(0, undefined, 'u1-csyncd-damaged', ['--genkey-if-none']).exited, 78);
+  t.regex(readFileSync(path.join(cp.pair.dir, 'u1-csyncd-damaged.log'), 'utf8'), /user_key: missing: run "csyncctl genkey"/);
 });
 
 test('the ALOHA procedure: genkey, getkey, push, save --remote -> green; a local edit -> orange', async (t) => {

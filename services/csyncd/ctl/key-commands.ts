@@ -12,6 +12,7 @@ import { AuditLog } from '../adapters/audit-log';
 import { CSYNCD_NAMES } from '../adapters/dbus-api';
 import { KeyFiles } from '../adapters/key-files';
 import { readPassword } from './password';
+import { access } from 'node:fs/promises';
 import * as path from 'node:path';
 
 /** True when csyncd owns its bus name; false when it does not or there is no bus (then it cannot run). */
@@ -32,20 +33,31 @@ export async function csyncdRunning(): Promise<boolean> {
 
 export const describeKey = (label: string, k: PublicKeyLine): string => `  ${label}  ${fingerprint(k.blob)} (${k.type}${k.comment === '' ? '' : `, ${k.comment}`})`;
 
+/** New keys in config_dir, audited; the lines that tell the operator (fingerprints) are returned. */
+export async function createKeys(s: CsyncdSettings, who: string): Promise<string[]> {
+  const k = await new KeyFiles(s.configDir).generate(s.localNode);
+  await new AuditLog(path.join(s.stateDir, 'audit.log')).append({ op: 'genkey', who, result: 'ok', host: fingerprint(k.host.blob), user: fingerprint(k.user.blob) });
+  return [`new Ed25519 keys for node ${s.localNode} in ${s.configDir}:`, describeKey('host key', k.host), describeKey('user key', k.user)];
+}
+
+/**
+ * First start of a unit (csyncd --genkey-if-none): neither private key exists
+ * yet, so make them. One key without the other is left for the key check to
+ * report: that is damage, not a first start. True when keys were made.
+ */
+export async function genkeyIfNone(s: CsyncdSettings, out: NodeJS.WritableStream): Promise<boolean> {
+  const keys = new KeyFiles(s.configDir);
+  const present = await Promise.all([keys.path('hostKey'), keys.path('userKey')].map((f) => access(f).then(() => true, () => false)));
+  if (present.some(Boolean)) return false;
+  const lines = await createKeys(s, 'csyncd');
+  out.write([...lines, 'Exchange them with the peer: "csyncctl getkey" on each unit.', ''].join('\n'));
+  return true;
+}
+
 export async function genkey(s: CsyncdSettings, out: NodeJS.WritableStream): Promise<number> {
   if (await csyncdRunning()) throw new AppError('ALREADY_RUNNING', 'csyncd is running: stop it first (systemctl stop csyncd), as ALOHA requires; genkey replaces the keys it serves with');
-  const keys = new KeyFiles(s.configDir);
-  const k = await keys.generate(s.localNode);
-  await new AuditLog(path.join(s.stateDir, 'audit.log')).append({ op: 'genkey', who: 'csyncctl', result: 'ok', host: fingerprint(k.host.blob), user: fingerprint(k.user.blob) });
-  out.write(
-    [
-      `new Ed25519 keys for node ${s.localNode} in ${s.configDir}:`,
-      describeKey('host key', k.host),
-      describeKey('user key', k.user),
-      'Start csyncd, then run "csyncctl getkey" on the peer (and here) to exchange the keys.',
-      '',
-    ].join('\n'),
-  );
+  const lines = await createKeys(s, 'csyncctl');
+  out.write([...lines, 'Start csyncd, then run "csyncctl getkey" on the peer (and here) to exchange the keys.', ''].join('\n'));
   return EXIT.OK;
 }
 

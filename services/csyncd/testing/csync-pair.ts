@@ -84,10 +84,10 @@ export class CsyncPair {
   }
 
   /** Start csyncd on a unit (returns at once; see waitReady). */
-  start(i: 0 | 1, cfg = this.paths[i].cfg, logName = `${this.unit(i).name}-csyncd`): SimProcess {
+  start(i: 0 | 1, cfg = this.paths[i].cfg, logName = `${this.unit(i).name}-csyncd`, extraArgs: string[] = []): SimProcess {
     const u = this.unit(i);
-    const script = 'mount --bind "$0" /etc/haproxy && exec "$1" "$2" -c "$3"';
-    const p = this.pair.spawnIn(u.ns, 'unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, this.paths[i].etc, process.execPath, CSYNCD_MAIN(), cfg], {
+    const script = 'mount --bind "$0" /etc/haproxy && node=$1 main=$2 cfg=$3 && shift 3 && exec "$node" "$main" -c "$cfg" "$@"';
+    const p = this.pair.spawnIn(u.ns, 'unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, this.paths[i].etc, process.execPath, CSYNCD_MAIN(), cfg, ...extraArgs], {
       env: { DBUS_SYSTEM_BUS_ADDRESS: u.busAddress, LOG_LEVEL: process.env.CSYNCD_TEST_LOG_LEVEL ?? 'debug' },
       logName,
     });
