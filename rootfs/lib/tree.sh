@@ -48,7 +48,7 @@ build_tree() {
   install -d -m 0755 "$TREE/var/lib/lbos"
 
   # Units: the services, provisioning, host key; no maintenance timers.
-  local units=(nicd.service hbd.service csyncd.service statusd.service paneld.service lbos-seed.service lbos-ssh-hostkey.service lbos-update-confirm.service)
+  local units=(nicd.service hbd.service csyncd.service statusd.service paneld.service lbos-seed.service lbos-ready.service lbos-ssh-hostkey.service lbos-update-confirm.service)
   systemctl --root="$TREE" enable "${units[@]}" >/dev/null 2>&1
   # Not on an appliance: e2scrub (no LVM), dpkg database backups (read-only
   # slots are replaced whole), cluster-glue's logd (pulled in by resource-agents; hbd logs to the journal),

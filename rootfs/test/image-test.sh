@@ -73,8 +73,8 @@ run_case() {
   wait_console "$dir/console.log" "LBOS load balancer $VERSION \\(lbos-1\\)" "$READY_DEADLINE_S" \
     || { CASE_MSG="no console banner"; return 1; }
   local t_banner=$(( $(date +%s%3N) - VM_T0 ))
-  wait_ready "$VM_SSH_PORT" "$dir/key" "$READY_DEADLINE_S" || { CASE_MSG="services not ready"; return 1; }
-  local t_ready=$(( $(date +%s%3N) - VM_T0 ))
+  wait_ready_console "$dir/console.log" "$VM_SSH_PORT" "$dir/key" "$READY_DEADLINE_S" || { CASE_MSG="services not ready"; return 1; }
+  local t_ready=$VM_READY_MS
   # The guest's own view: kernel start -> the last of the units became active.
   local k_ready; k_ready=$(vm_ssh "$VM_SSH_PORT" "$dir/key" systemctl show -p ActiveEnterTimestampMonotonic --value $APPLIANCE_UNITS \
     | sort -n | tail -n 1)

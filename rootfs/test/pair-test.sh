@@ -48,7 +48,7 @@ start_vm lbos-2 "$base/u2" "$QCOW" qcow2 bios virtio \
 SSH[2]=$VM_SSH_PORT; WEB[2]=$VM_WEB_PORT; PID[2]=${QEMU_PIDS[-1]}
 
 for n in 1 2; do
-  wait_ready "${SSH[$n]}" "$KEY" "$READY_DEADLINE_S" || fail "lbos-$n: services not ready (console $base/u$n/console.log)"
+  wait_ready_console "$base/u$n/console.log" "${SSH[$n]}" "$KEY" "$READY_DEADLINE_S" || fail "lbos-$n: services not ready (console $base/u$n/console.log)"
   note "lbos-$n: all services active $(( ($(date +%s%3N) - T0) / 1000 )) s after start"
 done
 

@@ -47,3 +47,20 @@ for (const unit of units) {
     }
   });
 }
+
+// lbos-ready.service's script, with a stand-in systemctl that answers what
+// the test says (pure formatting and matching of states to units).
+test('ready-report: one console line for all active, for some not, and for no answer', async (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lbos-ready-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const script = path.join(repoRoot(), 'rootfs', 'overlay', 'usr', 'lib', 'lbos', 'ready-report');
+  const report = async (answer: string): Promise<string> => {
+    writeFileSync(path.join(dir, 'systemctl'), `#!/bin/sh\n[ "$1" = is-active ] || exit 64\nshift\n${answer}\n`, { mode: 0o755 });
+    const env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}`, LBOS_UNITS: 'nicd csyncd statusd' };
+    return (await run('sh', [script], { env })).stdout.trim();
+  };
+  t.regex(await report('for u; do echo active; done'), /^LBOS: all services ready after \d+\.\d+ s \(nicd csyncd statusd\)$/);
+  const states = 'for u; do case $u in csyncd.service) echo inactive;; statusd.service) echo failed;; *) echo active;; esac; done; exit 3';
+  t.regex(await report(states), /^LBOS: services NOT all ready after \d+\.\d+ s: csyncd inactive, statusd failed$/);
+  t.regex(await report('exit 1'), /^LBOS: services NOT all ready after \d+\.\d+ s: nicd csyncd statusd \(no answer from systemd\)$/);
+});
