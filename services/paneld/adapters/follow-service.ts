@@ -49,14 +49,14 @@ export class ServiceFollower {
       return;
     }
     this.log.info({ source: this.service, owner }, 'service on the bus');
-    void this.read(gen, 0);
+    void this.read(gen, owner, 0);
   }
 
-  private async read(gen: number, attempt: number): Promise<void> {
+  private async read(gen: number, owner: string, attempt: number): Promise<void> {
     try {
-      const proxy = await propsProxy(this.bus, this.names.name, this.names.path);
+      const proxy = propsProxy(this.bus, this.names.name, this.names.path, owner);
       if (gen !== this.generation) return;
-      const mirror = new PropsMirror(() => proxy.getAll(this.names.iface), (p) => this.cb(p), (err) => this.failed(gen, attempt, err));
+      const mirror = new PropsMirror(() => proxy.getAll(this.names.iface), (p) => this.cb(p), (err) => this.failed(gen, owner, attempt, err));
       const unfollow = proxy.follow((iface, changed, invalidated) => {
         if (iface === this.names.iface) mirror.signal(changed, invalidated);
       });
@@ -66,16 +66,16 @@ export class ServiceFollower {
       };
       await mirror.refresh();
     } catch (err) {
-      this.failed(gen, attempt, err);
+      this.failed(gen, owner, attempt, err);
     }
   }
 
-  private failed(gen: number, attempt: number, err: unknown): void {
+  private failed(gen: number, owner: string, attempt: number, err: unknown): void {
     if (gen !== this.generation) return;
     this.detachFn?.();
     this.detachFn = null;
     const wait = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)] ?? 5000;
     this.log.warn({ source: this.service, err, retryMs: wait }, 'cannot read the service\'s properties; retrying');
-    this.retry = setTimeout(() => void this.read(gen, attempt + 1), wait);
+    this.retry = setTimeout(() => void this.read(gen, owner, attempt + 1), wait);
   }
 }

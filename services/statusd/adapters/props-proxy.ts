@@ -1,17 +1,14 @@
 /**
- * Read and follow the properties of one D-Bus object without introspecting
- * it: dbus-next is handed the standard Properties interface as XML, so a
- * service that is still starting, or systemd's very large unit objects, cost
- * one GetAll and one match rule.
+ * Read and follow the properties of one D-Bus object with plain
+ * org.freedesktop.DBus.Properties messages (runtime/dbus-raw.ts): no
+ * introspection and no XML parsed, one match rule for PropertiesChanged of
+ * that object, accepted only from the owner the caller names.
  */
 import type * as dbus from 'dbus-next';
 import type { MessageBus } from '../../runtime/dbus';
+import { callRaw, onSignal, type CallTarget } from '../../runtime/dbus-raw';
 
-const PROPERTIES_XML = `<node><interface name="org.freedesktop.DBus.Properties">
-<method name="Get"><arg type="s" direction="in"/><arg type="s" direction="in"/><arg type="v" direction="out"/></method>
-<method name="GetAll"><arg type="s" direction="in"/><arg type="a{sv}" direction="out"/></method>
-<signal name="PropertiesChanged"><arg type="s"/><arg type="a{sv}"/><arg type="as"/></signal>
-</interface></node>`;
+const PROPERTIES = 'org.freedesktop.DBus.Properties';
 
 export type Props = Record<string, unknown>;
 
@@ -31,20 +28,16 @@ export function unwrap(v: Record<string, dbus.Variant>): Props {
   return out;
 }
 
-export async function propsProxy(bus: MessageBus, name: string, path: string): Promise<PropsProxy> {
-  const obj = await bus.getProxyObject(name, path, PROPERTIES_XML);
-  const props = obj.getInterface('org.freedesktop.DBus.Properties');
-  const call = props as unknown as {
-    GetAll(iface: string): Promise<Record<string, dbus.Variant>>;
-    Get(iface: string, name: string): Promise<dbus.Variant>;
-  };
+/** Properties of `path` at bus name `name`, whose current unique owner is `owner`. */
+export function propsProxy(bus: MessageBus, name: string, path: string, owner: string): PropsProxy {
+  const target: CallTarget = { destination: name, path, iface: PROPERTIES };
   return {
-    getAll: async (iface) => unwrap(await call.GetAll(iface)),
-    get: async (iface, n) => (await call.Get(iface, n)).value as unknown,
-    follow: (cb) => {
-      const fn = (iface: string, changed: Record<string, dbus.Variant>, invalidated: string[]): void => cb(iface, unwrap(changed), invalidated);
-      props.on('PropertiesChanged', fn);
-      return () => props.removeListener('PropertiesChanged', fn);
-    },
+    getAll: async (iface) => unwrap(((await callRaw(bus, target, 'GetAll', 's', [iface]))[0] ?? {}) as Record<string, dbus.Variant>),
+    get: async (iface, n) => ((await callRaw(bus, target, 'Get', 'ss', [iface, n]))[0] as dbus.Variant | undefined)?.value as unknown,
+    follow: (cb) =>
+      onSignal(bus, { sender: name, iface: PROPERTIES, member: 'PropertiesChanged', path }, owner, (body) => {
+        const [iface, changed, invalidated] = body as [string, Record<string, dbus.Variant>, string[]];
+        cb(iface, unwrap(changed ?? {}), invalidated ?? []);
+      }),
   };
 }

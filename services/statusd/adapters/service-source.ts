@@ -58,17 +58,17 @@ export class ServiceSource implements StateSource {
       return;
     }
     this.log.info({ source: this.key, owner }, 'source on the bus');
-    void this.read(gen, 0);
+    void this.read(gen, owner, 0);
   }
 
-  private async read(gen: number, attempt: number): Promise<void> {
+  private async read(gen: number, owner: string, attempt: number): Promise<void> {
     try {
-      const proxy = await propsProxy(this.bus, this.names.name, this.names.path);
+      const proxy = propsProxy(this.bus, this.names.name, this.names.path, owner);
       if (gen !== this.generation) return;
       const mirror = new PropsMirror(
         () => proxy.getAll(this.names.iface),
         (p) => this.out([this.key], this.view(p)),
-        (err) => this.failed(gen, attempt, err),
+        (err) => this.failed(gen, owner, attempt, err),
       );
       // Follow first, then read: no change can fall between the two.
       const unfollow = proxy.follow((iface, changed, invalidated) => {
@@ -80,17 +80,17 @@ export class ServiceSource implements StateSource {
       };
       await mirror.refresh();
     } catch (err) {
-      this.failed(gen, attempt, err);
+      this.failed(gen, owner, attempt, err);
     }
   }
 
-  private failed(gen: number, attempt: number, err: unknown): void {
+  private failed(gen: number, owner: string, attempt: number, err: unknown): void {
     if (gen !== this.generation) return;
     this.unfollow?.();
     this.unfollow = null;
     const wait = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)] ?? 10_000;
     this.log.warn({ source: this.key, err, retryMs: wait }, 'cannot read the source\'s properties; retrying');
     this.out([this.key], { running: true, error: errorMessage(err).slice(0, 200) });
-    this.retry = setTimeout(() => void this.read(gen, attempt + 1), wait);
+    this.retry = setTimeout(() => void this.read(gen, owner, attempt + 1), wait);
   }
 }

@@ -8,32 +8,62 @@
  */
 import * as dbus from 'dbus-next';
 import type { MessageBus } from '../../runtime/dbus';
+import { callRaw, onSignal, type CallTarget } from '../../runtime/dbus-raw';
 import { AppError, errorMessage } from '../../runtime/errors';
 import type { Logger } from '../../runtime/log';
 import { unitView } from '../core/system-views';
 import type { UnitControl } from '../ports/controls';
 import type { Publish, StateSource } from '../ports/state-source';
 import { watchName, type NameWatch } from './name-watch';
-import { propsProxy } from './props-proxy';
+import { propsProxy, type Props, type PropsProxy } from './props-proxy';
 import { PropsMirror } from './props-mirror';
 
 export const SYSTEMD = { name: 'org.freedesktop.systemd1', path: '/org/freedesktop/systemd1', manager: 'org.freedesktop.systemd1.Manager', unit: 'org.freedesktop.systemd1.Unit', service: 'org.freedesktop.systemd1.Service' };
 
-const MANAGER_XML = `<node><interface name="${SYSTEMD.manager}">
-<method name="Subscribe"/>
-<method name="GetUnit"><arg type="s" direction="in"/><arg type="o" direction="out"/></method>
-<method name="LoadUnit"><arg type="s" direction="in"/><arg type="o" direction="out"/></method>
-<method name="RestartUnit"><arg type="s" direction="in"/><arg type="s" direction="in"/><arg type="o" direction="out"/></method>
-<signal name="UnitNew"><arg type="s"/><arg type="o"/></signal>
-<signal name="Reloading"><arg type="b"/></signal>
-</interface></node>`;
+/**
+ * The properties unitView shows, read one by one: GetAll of a unit's Unit and
+ * Service interfaces is ~300 values (64-bit timestamps, exec command
+ * structures), seconds of CPU to unmarshal at boot on an emulated CPU.
+ */
+const UNIT_PROPS = ['LoadState', 'ActiveState', 'SubState'] as const;
+const SERVICE_PROPS = ['NRestarts'] as const;
 
-type Manager = dbus.ClientInterface & {
+/** `names` of `iface`, read with Get; a property an interface lacks is left out. */
+async function readProps(proxy: PropsProxy, iface: string, names: readonly string[]): Promise<Props> {
+  const values = await Promise.all(names.map((n) => proxy.get(iface, n)));
+  const out: Props = {};
+  names.forEach((n, i) => {
+    if (values[i] !== undefined) out[n] = values[i];
+  });
+  return out;
+}
+
+/** Only the properties we show, from a PropertiesChanged. */
+function pick(changed: Props, names: readonly string[]): Props {
+  const out: Props = {};
+  for (const n of names) if (n in changed) out[n] = changed[n];
+  return out;
+}
+
+const MANAGER = (): CallTarget => ({ destination: SYSTEMD.name, path: SYSTEMD.path, iface: SYSTEMD.manager });
+
+/** The systemd manager's methods statusd calls. */
+interface Manager {
   Subscribe(): Promise<void>;
   GetUnit(n: string): Promise<string>;
   LoadUnit(n: string): Promise<string>;
   RestartUnit(n: string, mode: string): Promise<string>;
-};
+}
+
+function managerOf(bus: MessageBus): Manager {
+  const call = async (member: string, signature: string, ...args: unknown[]): Promise<unknown> => (await callRaw(bus, MANAGER(), member, signature, args))[0];
+  return {
+    Subscribe: async () => void (await call('Subscribe', '')),
+    GetUnit: async (n) => String(await call('GetUnit', 's', n)),
+    LoadUnit: async (n) => String(await call('LoadUnit', 's', n)),
+    RestartUnit: async (n, mode) => String(await call('RestartUnit', 'ss', n, mode)),
+  };
+}
 
 interface Tracked {
   unit: PropsMirror;
@@ -92,18 +122,19 @@ export class SystemdSource implements StateSource, UnitControl {
       return;
     }
     try {
-      const obj = await this.bus.getProxyObject(SYSTEMD.name, SYSTEMD.path, MANAGER_XML);
-      const m = obj.getInterface(SYSTEMD.manager) as Manager;
-      const onNew = (id: string): void => void (this.units.includes(id) && !this.tracked.has(id) ? this.track(gen, m, id) : undefined);
-      const onReloading = (active: boolean): void => void (active ? undefined : this.trackAll(gen, m, true));
-      m.on('UnitNew', onNew);
-      m.on('Reloading', onReloading);
-      this.detachers.push(() => m.removeListener('UnitNew', onNew), () => m.removeListener('Reloading', onReloading));
+      const m = managerOf(this.bus);
+      const onNew = (body: unknown[]): void => {
+        const id = String(body[0]);
+        if (this.units.includes(id) && !this.tracked.has(id)) void this.track(gen, m, owner, id);
+      };
+      const onReloading = (body: unknown[]): void => void (body[0] === true ? undefined : this.trackAll(gen, m, owner, true));
+      const rule = { sender: SYSTEMD.name, iface: SYSTEMD.manager, path: SYSTEMD.path };
+      this.detachers.push(onSignal(this.bus, { ...rule, member: 'UnitNew' }, owner, onNew), onSignal(this.bus, { ...rule, member: 'Reloading' }, owner, onReloading));
       await m.Subscribe();
       if (gen !== this.generation) return;
       this.manager = m;
       this.out([this.key], { connected: true, units: {} });
-      await this.trackAll(gen, m, false);
+      await this.trackAll(gen, m, owner, false);
     } catch (err) {
       if (gen !== this.generation) return;
       this.log.error({ err }, 'cannot subscribe to systemd; unit states unknown');
@@ -111,10 +142,10 @@ export class SystemdSource implements StateSource, UnitControl {
     }
   }
 
-  private async trackAll(gen: number, m: Manager, again: boolean): Promise<void> {
+  private async trackAll(gen: number, m: Manager, owner: string, again: boolean): Promise<void> {
     for (const u of this.units) {
       if (again) this.untrack(u);
-      await this.track(gen, m, u);
+      await this.track(gen, m, owner, u);
     }
   }
 
@@ -123,10 +154,10 @@ export class SystemdSource implements StateSource, UnitControl {
     this.tracked.delete(unit);
   }
 
-  private async track(gen: number, m: Manager, unit: string): Promise<void> {
+  private async track(gen: number, m: Manager, owner: string, unit: string): Promise<void> {
     try {
       const path = await m.GetUnit(unit).catch(() => m.LoadUnit(unit));
-      const proxy = await propsProxy(this.bus, SYSTEMD.name, path);
+      const proxy = propsProxy(this.bus, SYSTEMD.name, path, owner);
       if (gen !== this.generation) return;
       const fail = (err: unknown): void => this.unreadable(gen, unit, err);
       let service: PropsMirror | null = null;
@@ -134,11 +165,17 @@ export class SystemdSource implements StateSource, UnitControl {
         if (this.tracked.get(unit) === t && t.unit.isReady) this.out([this.key, 'units', unit], unitView(t.unit.current, service?.current ?? {}));
       };
       // Non-service units have no Service interface: an empty one, not an error.
-      service = new PropsMirror(() => proxy.getAll(SYSTEMD.service).catch(() => ({})), show, fail);
-      const t: Tracked = { unit: new PropsMirror(() => proxy.getAll(SYSTEMD.unit), show, fail), service, unfollow: () => undefined };
+      service = new PropsMirror(() => readProps(proxy, SYSTEMD.service, SERVICE_PROPS).catch(() => ({})), show, fail);
+      const t: Tracked = { unit: new PropsMirror(() => readProps(proxy, SYSTEMD.unit, UNIT_PROPS), show, fail), service, unfollow: () => undefined };
+      const relevant = (names: readonly string[]): ((n: string) => boolean) => (n) => names.includes(n);
+      const forward = (mirror: PropsMirror, names: readonly string[], changed: Props, invalidated: string[]): void => {
+        const mine = pick(changed, names);
+        const gone = invalidated.filter(relevant(names));
+        if (Object.keys(mine).length > 0 || gone.length > 0) mirror.signal(mine, gone);
+      };
       const unfollow = proxy.follow((iface, changed, invalidated) => {
-        if (iface === SYSTEMD.unit) t.unit.signal(changed, invalidated);
-        else if (iface === SYSTEMD.service) t.service.signal(changed, invalidated);
+        if (iface === SYSTEMD.unit) forward(t.unit, UNIT_PROPS, changed, invalidated);
+        else if (iface === SYSTEMD.service) forward(t.service, SERVICE_PROPS, changed, invalidated);
       });
       t.unfollow = () => {
         t.unit.stop();
