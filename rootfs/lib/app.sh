@@ -40,8 +40,8 @@ prod_modules() {
 # them by path), optional ones that are absent on purpose.
 BUNDLE_EXTERNAL=(unix-dgram usocket x11 ssh2 cpu-features serialport '@serialport/*' bufferutil utf-8-validate '*.node')
 
-# bundle_programs APP_TMP: each program (the file its bin/ shim loads) and
-# statusd's worker become one file each (esbuild), written over their compiled
+# bundle_programs APP_TMP: each program (the file its bin/ shim loads)
+# becomes one file (esbuild), written over their compiled
 # module at the same path. A Node start-up then reads one file instead of some
 # 200 modules: seconds at boot on a slow or emulated CPU. The compiled modules
 # stay beside them (anything loaded by path still finds its file).
@@ -51,7 +51,6 @@ bundle_programs() {
     target=$(grep -o "require('\.\./dist/[^']*')" "$b" | sed "s/require('\.\.\/\(.*\)')/\1/" || true)
     [ -n "$target" ] && entries+=("$REPO/$target")
   done
-  entries+=("$REPO/dist/services/statusd/adapters/system-worker.js")
   for b in "${BUNDLE_EXTERNAL[@]}"; do ext+=("--external:$b"); done
   "$REPO/node_modules/.bin/esbuild" "${entries[@]}" --bundle --platform=node --target=node24 \
     --outbase="$REPO/dist" --outdir="$tmp/dist" --allow-overwrite --log-level=warning "${ext[@]}" \

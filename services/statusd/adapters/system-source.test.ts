@@ -5,10 +5,10 @@ import type { Json } from '../core/json';
 
 const quiet = pino({ level: 'silent' });
 
-/** The real worker (dist/): when the first figures are published, and what. */
+/** The real sampler on this machine: when the first figures are published, and what. */
 async function firstPublish(src: SystemSource): Promise<{ afterMs: number; path: string[]; value: Json | undefined }> {
   const t0 = Date.now();
-  const keepAlive = setInterval(() => undefined, 1000); // statusd's servers do this in the service (the worker is unref'd)
+  const keepAlive = setInterval(() => undefined, 1000); // statusd's servers do this in the service (the timer is unref'd)
   try {
     return await new Promise((resolve) => {
       void src.start((path, value) => resolve({ afterMs: Date.now() - t0, path, value }));
@@ -19,14 +19,14 @@ async function firstPublish(src: SystemSource): Promise<{ afterMs: number; path:
   }
 }
 
-test('the worker starts after the first delay, then publishes the system figures', async (t) => {
+test('the first sample is taken after the first delay, then the system figures are published', async (t) => {
   const r = await firstPublish(new SystemSource(200, quiet, 600));
   t.true(r.afterMs >= 600, `published ${r.afterMs} ms after start: before the delay`);
   t.deepEqual(r.path, ['system']);
   t.true(typeof r.value === 'object' && r.value !== null && 'cpu' in r.value, JSON.stringify(r.value));
 });
 
-test('stopped before the delay: no worker, nothing published', async (t) => {
+test('stopped before the delay: nothing sampled, nothing published', async (t) => {
   const src = new SystemSource(100, quiet, 300);
   let published = false;
   await src.start(() => (published = true));

@@ -5,7 +5,7 @@
  * whole statusd process (1,000 feed sockets, ~120 MB), and its event loop
  * stalled for up to 200 ms every 30 s with them (bench/statusd.ts, fan-out
  * max; most likely the fork's page-table copy and copy-on-write faults).
- * Pure parsing here; the worker (adapters/system-worker.ts) reads the files
+ * Pure parsing here; adapters/system-sampler.ts reads the files
  * and calls statfs(2).
  */
 import type { SystemSample } from './system-views';
