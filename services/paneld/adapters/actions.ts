@@ -3,7 +3,7 @@
  * methods: nicd GetConfig/Apply/Confirm/Rollback, hbd Standby/Takeover.
  * Each returns what the panel says next (core/menu.ts ActionDone).
  */
-import { callMember, getServiceProxy, type MessageBus } from '../../runtime/dbus';
+import { callMember, callService, getServiceProxy, type MessageBus } from '../../runtime/dbus';
 import { errorMessage } from '../../runtime/errors';
 import { parseNetworkConfig } from '../../nicd/config/parse';
 import { renderConfig } from '../../nicd/config/render';
@@ -17,9 +17,9 @@ export interface ActionResult {
   pendingUntil: number;
 }
 
+/** nicd's default IPv4 gateway, read at every nicd generation (a plain call: no introspection). */
 export async function readGateway(bus: MessageBus): Promise<string | null> {
-  const nicd = await getServiceProxy(bus, 'nicd');
-  const [, text] = (await callMember(nicd.iface, 'GetConfig')) as [number, string];
+  const [, text] = (await callService(bus, 'nicd', 'GetConfig')) as [number, string];
   return defaultGateway4(parseNetworkConfig(text, 'configuration in force').config);
 }
 
