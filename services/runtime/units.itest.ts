@@ -64,3 +64,24 @@ test('ready-report: one console line for all active, for some not, and for no an
   t.regex(await report(states), /^LBOS: services NOT all ready after \d+\.\d+ s: csyncd inactive, statusd failed$/);
   t.regex(await report('exit 1'), /^LBOS: services NOT all ready after \d+\.\d+ s: nicd csyncd statusd \(no answer from systemd\)$/);
 });
+
+// lbos-update-confirm.service's command at boot, with the slot file, the
+// kernel command line and systemctl standing in: GRUB's lbos.confirmed=
+// naming the booted slot means nothing to write (no ESP mount); a try boot
+// of the other slot, or no grubenv (empty value), goes on to wait for nicd
+// and statusd (inactive here, so it gives up after --wait's second).
+test('lbos-update confirm --wait: done at once when the boot loader booted the confirmed slot; a try boot goes on', async (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lbos-confirm-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, 'systemctl'), '#!/bin/sh\nexit 3\n', { mode: 0o755 });
+  const confirm = (slot: string, cmdline: string): Promise<string> => {
+    writeFileSync(path.join(dir, 'slot'), `${slot}\n`);
+    writeFileSync(path.join(dir, 'cmdline'), `${cmdline}\n`);
+    const env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}`, LBOS_RUN_DIR: dir, LBOS_CMDLINE: path.join(dir, 'cmdline') };
+    return run(path.join(repoRoot(), 'firmware', 'lbos-update'), ['confirm', '--wait', '1'], { env }).then((r) => r.stdout.trim());
+  };
+  t.is(await confirm('A', 'ro root=PARTUUID=x lbos.slot=A lbos.confirmed=A quiet'), 'lbos-update: slot A already confirmed (boot loader)');
+  t.is(await confirm('B', 'lbos.slot=B lbos.confirmed=B'), 'lbos-update: slot B already confirmed (boot loader)');
+  await t.throwsAsync(confirm('B', 'ro lbos.slot=B lbos.confirmed=A quiet'), { message: /nicd\/statusd not active after 1 s/ });
+  await t.throwsAsync(confirm('A', 'ro lbos.slot=A lbos.confirmed= quiet'), { message: /nicd\/statusd not active after 1 s/ });
+});
