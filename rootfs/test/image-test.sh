@@ -68,7 +68,10 @@ run_case() {
   ssh-keygen -q -t ed25519 -N '' -C image-test -f "$dir/key"
   seed_files "$dir/seed" 1 lbos-1 "$dir/key.pub"
   make_seed "$dir" "$dir/seed"
-  start_vm "lbos-1" "$dir" "$disk" "$fmt" "$fw" "$profile" || { CASE_MSG="qemu did not start"; return 1; }
+  # raw (the physical appliance): a third NIC for the VLAN + bond check below.
+  local extra=()
+  [ "$c" = raw ] && extra=(-netdev hubport,id=x2,hubid=8 -device virtio-net-pci,netdev=x2,mac=52:54:00:00:01:03)
+  start_vm "lbos-1" "$dir" "$disk" "$fmt" "$fw" "$profile" "${extra[@]}" || { CASE_MSG="qemu did not start"; return 1; }
   local pid=${QEMU_PIDS[-1]}
   wait_console "$dir/console.log" "LBOS load balancer $VERSION \\(lbos-1\\)" "$READY_DEADLINE_S" \
     || { CASE_MSG="no console banner"; return 1; }
@@ -84,10 +87,38 @@ run_case() {
   local slot; slot=$(vm_ssh "$VM_SSH_PORT" "$dir/key" cat /run/lbos/slot)
   [ "$slot" = A ] || { CASE_MSG="booted slot '$slot', expected A"; return 1; }
   if [ "$c" = update ]; then ab_update "$dir" || return 1; fi
+  if [ "$c" = raw ]; then vlan_bond_check "$dir" || return 1; fi
   vm_ssh "$VM_SSH_PORT" "$dir/key" systemctl poweroff >/dev/null 2>&1 || true
   wait_exit "$pid" 180 || echo "(poweroff took over 180 s: killed)" >&2
   results+=("{\"case\":\"$c\",\"firmware\":\"$fw\",\"format\":\"$fmt\",\"accel\":\"$(accel)\",\"banner_ms\":$t_banner,\"ready_ms\":$t_ready,\"kernel_to_ready_ms\":$k_ready}")
   CASE_MSG="banner ${t_banner} ms, all services ready ${t_ready} ms after QEMU started (${k_ready} ms after the kernel did; $(accel), $fw, $fmt)"
+}
+
+# vlan_bond_check DIR: nicd makes an 802.1Q VLAN and an active-backup bond on
+# the booted appliance. Neither module is loaded at boot, and nicd's unit may
+# not load modules (ProtectKernelModules=yes): the kernel loads them when nicd
+# asks for the link (services/nicd/adapters/kernel.ts).
+vlan_bond_check() {
+  local dir=$1 out
+  out=$(vm_ssh "$VM_SSH_PORT" "$dir/key" 'set -e
+    [ "$(lsmod | grep -cE "^(8021q|bonding) ")" = 0 ] || { echo "8021q or bonding loaded at boot"; exit 1; }
+    cp /etc/lbos/network.conf /run/network.conf.orig
+    cat /run/network.conf.orig - > /etc/lbos/network.conf <<NET
+vlan eth1.100 eth1 100
+    address 198.18.100.1/24
+bond bond0 active-backup eth2
+    address 198.18.200.1/24
+NET
+    systemctl reload nicd
+    for i in $(seq 120); do
+      ip -br addr show bond0 2>/dev/null | grep -q 198.18.200.1/24 && ip -br addr show eth1.100 2>/dev/null | grep -q 198.18.100.1/24 && break
+      sleep 0.5
+    done
+    ip -d link show eth1.100 | grep -q "vlan protocol 802.1Q id 100" || { echo "no VLAN eth1.100: $(journalctl -u nicd -o cat -n 5)"; exit 1; }
+    [ "$(cat /sys/class/net/bond0/bonding/mode)" = "active-backup 1" ] || { echo "no active-backup bond0: $(journalctl -u nicd -o cat -n 5)"; exit 1; }
+    if ip link show lbosprobe0 >/dev/null 2>&1; then echo "the probe link lbosprobe0 was left behind"; exit 1; fi
+    echo "VLAN eth1.100 and bond bond0 made by nicd"' 2>&1) || { CASE_MSG="VLAN/bond: $out"; return 1; }
+  echo "$out" >&2
 }
 
 # reboot_into DIR SLOT: reboot the guest and wait until SLOT runs every service.

@@ -38,14 +38,15 @@ async function readProps(proxy: PropsProxy, iface: string, names: readonly strin
   return out;
 }
 
-/** Only the properties we show, from a PropertiesChanged. */
-function pick(changed: Props, names: readonly string[]): Props {
-  const out: Props = {};
-  for (const n of names) if (n in changed) out[n] = changed[n];
-  return out;
+/** A PropertiesChanged cut to the properties shown; nothing is passed on when none of them is in it. */
+function forward(mirror: PropsMirror, names: readonly string[], changed: Props, invalidated: readonly string[]): void {
+  const mine: Props = {};
+  for (const n of names) if (n in changed) mine[n] = changed[n];
+  const gone = invalidated.filter((n) => names.includes(n));
+  if (Object.keys(mine).length > 0 || gone.length > 0) mirror.signal(mine, gone);
 }
 
-const MANAGER = (): CallTarget => ({ destination: SYSTEMD.name, path: SYSTEMD.path, iface: SYSTEMD.manager });
+const MANAGER: CallTarget = { destination: SYSTEMD.name, path: SYSTEMD.path, iface: SYSTEMD.manager };
 
 /** The systemd manager's methods statusd calls. */
 interface Manager {
@@ -56,7 +57,7 @@ interface Manager {
 }
 
 function managerOf(bus: MessageBus): Manager {
-  const call = async (member: string, signature: string, ...args: unknown[]): Promise<unknown> => (await callRaw(bus, MANAGER(), member, signature, args))[0];
+  const call = async (member: string, signature: string, ...args: unknown[]): Promise<unknown> => (await callRaw(bus, MANAGER, member, signature, args))[0];
   return {
     Subscribe: async () => void (await call('Subscribe', '')),
     GetUnit: async (n) => String(await call('GetUnit', 's', n)),
@@ -167,12 +168,6 @@ export class SystemdSource implements StateSource, UnitControl {
       // Non-service units have no Service interface: an empty one, not an error.
       service = new PropsMirror(() => readProps(proxy, SYSTEMD.service, SERVICE_PROPS).catch(() => ({})), show, fail);
       const t: Tracked = { unit: new PropsMirror(() => readProps(proxy, SYSTEMD.unit, UNIT_PROPS), show, fail), service, unfollow: () => undefined };
-      const relevant = (names: readonly string[]): ((n: string) => boolean) => (n) => names.includes(n);
-      const forward = (mirror: PropsMirror, names: readonly string[], changed: Props, invalidated: string[]): void => {
-        const mine = pick(changed, names);
-        const gone = invalidated.filter(relevant(names));
-        if (Object.keys(mine).length > 0 || gone.length > 0) mirror.signal(mine, gone);
-      };
       const unfollow = proxy.follow((iface, changed, invalidated) => {
         if (iface === SYSTEMD.unit) forward(t.unit, UNIT_PROPS, changed, invalidated);
         else if (iface === SYSTEMD.service) forward(t.service, SERVICE_PROPS, changed, invalidated);
