@@ -70,6 +70,19 @@ build_tree() {
     modprobe@configfs.service sys-kernel-config.mount modprobe@drm.service \
     sys-kernel-debug.mount sys-kernel-tracing.mount dev-hugepages.mount dev-mqueue.mount \
     systemd-binfmt.service proc-sys-fs-binfmt_misc.automount >/dev/null 2>&1
+  # Generators systemd runs before it starts any unit (an exec each, in series
+  # with the boot) for what an appliance does not have: encrypted, integrity
+  # or verity volumes, hibernation, GPT auto-mounts (the fstab and the
+  # initramfs mount everything), /etc/rc.local, offline updates (A/B slots
+  # instead). Kept: fstab, getty, sysv (ipvsadm has only an init script),
+  # debug and run (systemd.mask=, systemd.run= on the command line).
+  mkdir -p "$TREE/etc/systemd/system-generators"
+  for u in systemd-cryptsetup-generator systemd-integritysetup-generator systemd-veritysetup-generator \
+           systemd-hibernate-resume-generator systemd-gpt-auto-generator systemd-rc-local-generator \
+           systemd-system-update-generator; do
+    [ -e "$TREE/usr/lib/systemd/system-generators/$u" ] || die "generator $u to mask is not in the image (renamed?)"
+    ln -sfn /dev/null "$TREE/etc/systemd/system-generators/$u"
+  done
 
   # Identity: each appliance makes its own machine-id and SSH host key at first boot.
   : > "$TREE/etc/machine-id"
@@ -125,11 +138,12 @@ check_configs() {
   in_tree /opt/lbos/bin/csyncctl genkey -c $scratch/csyncd.cfg >/dev/null || die "csyncctl genkey -c $scratch/csyncd.cfg"
   in_tree /opt/lbos/bin/csyncd --check-config -c $scratch/csyncd.cfg >/dev/null || die "csyncd --check-config -c $scratch/csyncd.cfg"
   rm -rf "$TREE$scratch"
+  in_tree haproxy -c -q -f /etc/haproxy/haproxy.cfg || die "haproxy -c -f /etc/haproxy/haproxy.cfg"
   warm_compile_cache
   if [ -x "$TREE/opt/lbos/bin/paneld" ] && [ -f "$TREE/etc/lbos/paneld.conf" ]; then
     in_tree /opt/lbos/bin/paneld --check-config -c /etc/lbos/paneld.conf >/dev/null || die "paneld --check-config -c /etc/lbos/paneld.conf"
   fi
-  note "hbd, nicd, statusd, csyncd$([ -x "$TREE/opt/lbos/bin/paneld" ] && echo ', paneld'): ok"
+  note "haproxy, hbd, nicd, statusd, csyncd$([ -x "$TREE/opt/lbos/bin/paneld" ] && echo ', paneld'): ok"
 }
 
 # Node's compile cache (NODE_COMPILE_CACHE, set for every unit in
