@@ -7,7 +7,7 @@
  * claim to be daemons.
  */
 import test from 'ava';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from './cli';
@@ -84,4 +84,56 @@ test('lbos-update confirm --wait: done at once when the boot loader booted the c
   t.is(await confirm('B', 'lbos.slot=B lbos.confirmed=B'), 'lbos-update: slot B already confirmed (boot loader)');
   await t.throwsAsync(confirm('B', 'ro lbos.slot=B lbos.confirmed=A quiet'), { message: /nicd\/statusd not active after 1 s/ });
   await t.throwsAsync(confirm('A', 'ro lbos.slot=A lbos.confirmed= quiet'), { message: /nicd\/statusd not active after 1 s/ });
+});
+
+// lbos-seed.service's script with a directory standing in for the mounted
+// seed disk and another for / (LBOS_SEED_DIR, LBOS_SEED_ROOT): accepted
+// files land byte for byte with their modes, others are reported and left
+// out, a file that is not text is refused (nothing recorded: read again at
+// the next boot), and a seed already applied is not applied twice.
+test('seed: installs the accepted files with their modes, ignores the rest, refuses a NUL byte, applies a seed once', async (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lbos-seed-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const seed = path.join(dir, 'seed');
+  const root = path.join(dir, 'root');
+  const put = (rel: string, text: string): void => {
+    mkdirSync(path.dirname(path.join(seed, rel)), { recursive: true });
+    writeFileSync(path.join(seed, rel), text);
+  };
+  put('etc/ha.d/ha.cf', 'node a\nnode b\n\n');
+  put('etc/ha.d/authkeys', 'auth 3\n3 sha256 secret');
+  put('root/.ssh/authorized_keys', 'ssh-ed25519 AAAA test\n');
+  put('etc/passwd', 'evil::0:0::/:/bin/sh\n');
+  put('etc/lbos/network.conf', 'interface eth0\0\n');
+  const script = path.join(repoRoot(), 'rootfs', 'overlay', 'usr', 'lib', 'lbos', 'seed');
+  const env = { ...process.env, LBOS_SEED_DIR: seed, LBOS_SEED_ROOT: root };
+  // Its exit status as the last line, so a refusal (exit 1) is read like a success.
+  const seedRun = async (): Promise<{ code: number; out: string }> => {
+    const { stdout } = await run('bash', ['-c', 'bash "$0"; echo "exit $?"', script], { env });
+    const m = /exit (\d+)\n$/.exec(stdout);
+    return { code: m === null ? -1 : Number(m[1]), out: stdout };
+  };
+  const mode = (rel: string): number => statSync(path.join(root, rel)).mode & 0o777;
+
+  const refused = await seedRun();
+  t.is(refused.code, 1);
+  t.regex(refused.out, /refused: etc\/lbos\/network\.conf has a NUL byte/);
+  t.regex(refused.out, /ignored: etc\/passwd \(not a provisioning file\)/);
+  t.false(existsSync(path.join(root, 'etc', 'lbos', 'network.conf')));
+  t.false(existsSync(path.join(root, 'etc', 'passwd')));
+  t.false(existsSync(path.join(root, 'var', 'lib', 'lbos', 'seed.applied')), 'nothing recorded: the seed is read again');
+
+  rmSync(path.join(seed, 'etc', 'lbos', 'network.conf'));
+  const applied = await seedRun();
+  t.is(applied.code, 0, applied.out);
+  t.regex(applied.out, /seed [0-9a-f]{64} applied \(3 files\)/);
+  t.is(readFileSync(path.join(root, 'etc', 'ha.d', 'ha.cf'), 'utf8'), 'node a\nnode b\n\n');
+  t.is(readFileSync(path.join(root, 'etc', 'ha.d', 'authkeys'), 'utf8'), 'auth 3\n3 sha256 secret');
+  t.is(mode('etc/ha.d/ha.cf'), 0o644);
+  t.is(mode('etc/ha.d/authkeys'), 0o600);
+  t.is(mode('root/.ssh/authorized_keys'), 0o600);
+  t.is(mode('root/.ssh'), 0o700);
+  t.deepEqual(readdirSync(path.join(root, 'etc', 'ha.d')).sort(), ['authkeys', 'ha.cf'], 'no temporary copy left');
+
+  t.regex((await seedRun()).out, /seed [0-9a-f]{64} already applied/);
 });
