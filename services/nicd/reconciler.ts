@@ -11,7 +11,7 @@ import { describeStep, type DesiredState, type LiveState, type Owned, type Step 
 import { plan } from './core/plan';
 import { featuresNeeded, probe } from './core/probe';
 import { ownedAfterApply, ownedAfterStep, ownedIntent, without } from './core/owned';
-import type { NetSystem } from './ports/net';
+import { StepFailed, type NetSystem } from './ports/net';
 import type { StateStore } from './ports/store';
 
 export interface ApplyOptions {
@@ -51,15 +51,14 @@ export class Reconciler {
     const steps = plan(live, desired, owned);
     let record = ownedIntent(owned, steps);
     await this.store.saveOwned(record);
-    for (const [i, step] of steps.entries()) {
-      try {
-        await this.net.execute(step);
-        this.log.info({ step: describeStep(step) }, 'changed');
-      } catch (err) {
-        this.log.error({ err, step: describeStep(step), done: i }, 'step failed; restoring the previous configuration');
-        const restored = await this.restore(record, opts.restoreTo);
-        throw new AppError('APPLY_FAILED', `"${describeStep(step)}" failed: ${errorMessage(err)}; ${restored}`, { step }, { cause: err });
-      }
+    try {
+      await this.net.run(steps, (i) => this.log.info({ step: describeStep(steps[i]!) }, 'changed'));
+    } catch (err) {
+      const failed = err instanceof StepFailed ? err : new StepFailed(0, err);
+      const step = steps[failed.index]!;
+      this.log.error({ err: failed.error, step: describeStep(step), done: failed.index }, 'step failed; restoring the previous configuration');
+      const restored = await this.restore(record, opts.restoreTo);
+      throw new AppError('APPLY_FAILED', `"${describeStep(step)}" failed: ${errorMessage(failed.error)}; ${restored}`, { step }, { cause: failed.error });
     }
     record = ownedAfterApply(owned, steps, desired);
     await this.store.saveOwned(record);
@@ -85,12 +84,19 @@ export class Reconciler {
     const failures: string[] = [];
     try {
       const steps = plan(await this.net.readLive(), to, owned);
-      for (const s of steps) {
+      // Best effort: past a failing step, the rest are still tried.
+      let from = 0;
+      while (from < steps.length) {
+        const rest = steps.slice(from);
         try {
-          await this.net.execute(s);
-          owned = ownedAfterStep(owned, s);
+          await this.net.run(rest, (i) => {
+            owned = ownedAfterStep(owned, rest[i]!);
+          });
+          from = steps.length;
         } catch (err) {
-          failures.push(`${describeStep(s)}: ${errorMessage(err)}`);
+          const failed = err instanceof StepFailed ? err : new StepFailed(0, err);
+          failures.push(`${describeStep(rest[failed.index]!)}: ${errorMessage(failed.error)}`);
+          from += failed.index + 1;
         }
       }
       if (failures.length === 0) owned = ownedAfterApply(owned, [], to);

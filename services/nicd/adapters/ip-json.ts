@@ -1,9 +1,9 @@
 /**
- * Decoders for iproute2's JSON (`ip -j -d link`, `ip -j addr`, `ip -j route`)
+ * Decoders for iproute2's JSON (`ip -j -d addr`: links and addresses, `ip -j route`)
  * into the core's LiveState parts. Pure and tolerant: fields iproute2 leaves
  * out become defaults, entries we cannot read are skipped, never thrown on.
  */
-import { canonicalIp, familyOf, type Family } from '../core/ip';
+import { canonicalIp, familyOf } from '../core/ip';
 import type { LiveAddress, LiveLink, LiveRoute } from '../core/model';
 
 interface IpLinkJson {
@@ -36,7 +36,7 @@ interface IpRouteJson {
 
 const asArray = <T>(json: unknown): T[] => (Array.isArray(json) ? (json as T[]) : []);
 
-/** `ip -j -d link show`; speed/duplex are filled in later from sysfs. */
+/** `ip -j -d link show` or `ip -j -d addr show`; speed/duplex are filled in later from sysfs. */
 export function decodeLinks(json: unknown): LiveLink[] {
   return asArray<IpLinkJson>(json).flatMap((l) => {
     if (typeof l.ifname !== 'string') return [];
@@ -75,11 +75,13 @@ export function decodeAddresses(json: unknown): LiveAddress[] {
   );
 }
 
-/** `ip -j -4|-6 route show`: unicast routes with a gateway (the only kind nicd makes). */
-export function decodeRoutes(json: unknown, family: Family): LiveRoute[] {
+/** `ip -j route show table all`: unicast routes of the main table with a gateway (the only kind nicd makes); the family is the gateway's. */
+export function decodeRoutes(json: unknown): LiveRoute[] {
   return asArray<IpRouteJson>(json).flatMap((r) => {
     if (r.dst === undefined || r.gateway === undefined || r.dev === undefined) return [];
     if ((r.type ?? 'unicast') !== 'unicast' || (r.table ?? 'main') !== 'main') return [];
+    const family = familyOf(r.gateway);
+    if (family === null) return [];
     const dst = r.dst === 'default' ? 'default' : r.dst.includes('/') ? canonicalCidr(r.dst) : `${canonicalIp(r.dst)}/${family === 4 ? 32 : 128}`;
     return [{ family, dst, via: canonicalIp(r.gateway), dev: r.dev, protocol: r.protocol ?? 'boot' }];
   });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../runtime/cli';
 import { decodeAddresses, decodeLinks, decodeRoutes } from './ip-json';
-import { stepCommands } from './iproute2';
+import { batchFailure, stepCommands } from './iproute2';
 import { decodeOwned } from './state-dir';
 import type { Step } from '../core/model';
 
@@ -33,25 +33,26 @@ test('ip -j addr: canonical addresses with scope and tentative flag', (t) => {
 });
 
 test('ip -j route: only unicast routes with a gateway; host routes get /32; protocol defaults to boot', (t) => {
-  const r4 = decodeRoutes(fixture('ip-route4.json'), 4);
+  const r4 = decodeRoutes(fixture('ip-route4.json'));
   t.deepEqual(r4.map((r) => `${r.dst} via ${r.via} dev ${r.dev} ${r.protocol}`), [
     'default via 10.1.0.254 dev eth2 static',
     '10.9.9.9/32 via 10.1.0.252 dev eth2 boot',
     '10.50.0.0/16 via 10.1.0.253 dev eth2 static',
   ]);
-  t.deepEqual(decodeRoutes(fixture('ip-route6.json'), 6).map((r) => `${r.family} ${r.dst} via ${r.via}`), ['6 default via fe80::1']);
+  t.deepEqual(decodeRoutes(fixture('ip-route6.json')).map((r) => `${r.family} ${r.dst} via ${r.via}`), ['6 default via fe80::1']);
   t.deepEqual(decodeLinks({ not: 'an array' }), []);
   t.deepEqual(decodeAddresses([{ ifname: 'x', addr_info: [{ family: 'inet', local: 'garbage', prefixlen: 1 }] }]), []);
 });
 
 const v4 = { address: '10.0.0.1', prefix: 24, family: 4 as const };
 const table: [Step, string[]][] = [
-  [{ kind: 'AddAddress', ifname: 'eth0', cidr: v4 }, ['ip -4 addr add 10.0.0.1/24 brd + dev eth0']],
-  [{ kind: 'AddAddress', ifname: 'eth0', cidr: { address: '2001:db8::1', prefix: 64, family: 6 } }, ['ip -6 addr add 2001:db8::1/64 dev eth0']],
-  [{ kind: 'RemoveAddress', ifname: 'eth0', cidr: v4 }, ['ip -4 addr del 10.0.0.1/24 dev eth0']],
-  [{ kind: 'AddRoute', route: { family: 4, dst: 'default', via: '10.0.0.254', dev: 'eth0' } }, ['ip -4 route replace default via 10.0.0.254 dev eth0 proto static']],
-  [{ kind: 'AddRoute', route: { family: 6, dst: '2001:db8:50::/48', via: 'fe80::1', dev: 'eth0' } }, ['ip -6 route replace 2001:db8:50::/48 via fe80::1 dev eth0 proto static']],
-  [{ kind: 'RemoveRoute', route: { family: 4, dst: 'default', via: '10.0.0.254', dev: 'eth0' } }, ['ip -4 route del default via 10.0.0.254 dev eth0']],
+  [{ kind: 'AddAddress', ifname: 'eth0', cidr: v4 }, ['ip addr add 10.0.0.1/24 brd + dev eth0']],
+  [{ kind: 'AddAddress', ifname: 'eth0', cidr: { address: '2001:db8::1', prefix: 64, family: 6 } }, ['ip addr add 2001:db8::1/64 dev eth0']],
+  [{ kind: 'RemoveAddress', ifname: 'eth0', cidr: v4 }, ['ip addr del 10.0.0.1/24 dev eth0']],
+  [{ kind: 'AddRoute', route: { family: 4, dst: 'default', via: '10.0.0.254', dev: 'eth0' } }, ['ip route replace 0.0.0.0/0 via 10.0.0.254 dev eth0 proto static']],
+  [{ kind: 'AddRoute', route: { family: 6, dst: '2001:db8:50::/48', via: 'fe80::1', dev: 'eth0' } }, ['ip route replace 2001:db8:50::/48 via fe80::1 dev eth0 proto static']],
+  [{ kind: 'RemoveRoute', route: { family: 4, dst: 'default', via: '10.0.0.254', dev: 'eth0' } }, ['ip route del 0.0.0.0/0 via 10.0.0.254 dev eth0']],
+  [{ kind: 'AddRoute', route: { family: 6, dst: 'default', via: 'fe80::1', dev: 'eth0' } }, ['ip route replace ::/0 via fe80::1 dev eth0 proto static']],
   [{ kind: 'CreateVlan', name: 'eth0.100', parent: 'eth0', id: 100 }, ['ip link add link eth0 name eth0.100 type vlan id 100']],
   [{ kind: 'CreateBond', name: 'bond0', mode: '802.3ad' }, ['ip link add name bond0 type bond mode 802.3ad miimon 100']],
   [{ kind: 'EnslaveLink', name: 'eth2', master: 'bond0' }, ['ip link set dev eth2 down', 'ip link set dev eth2 master bond0']],
@@ -69,6 +70,29 @@ for (const [step, expected] of table) {
     t.deepEqual(stepCommands(step).map((args) => `ip ${args.join(' ')}`), expected);
   });
 }
+
+test('ip -j route show table all: both families in one list, each route taking its gateway\'s family; other tables and kinds skipped', (t) => {
+  const all = [
+    { type: 'unicast', dst: 'default', gateway: '10.0.2.2', dev: 'eth0', table: 'main', protocol: 'static' },
+    { dst: '2001:db8:50::/48', gateway: 'fe80::1', dev: 'eth0', protocol: 'static' },
+    { type: 'local', dst: '10.0.2.15', dev: 'eth0', table: 'local' },
+    { dst: '10.0.2.0/24', dev: 'eth0', protocol: 'kernel' },
+    { dst: '10.7.0.0/16', gateway: '10.0.2.3', dev: 'eth0', table: '100' },
+    { dst: '10.8.0.0/16', gateway: 'not-an-address', dev: 'eth0' },
+  ];
+  t.deepEqual(decodeRoutes(all).map((r) => `${r.family} ${r.dst} via ${r.via} dev ${r.dev} ${r.protocol}`), [
+    '4 default via 10.0.2.2 dev eth0 static',
+    '6 2001:db8:50::/48 via fe80::1 dev eth0 static',
+  ]);
+});
+
+test('ip -batch failures: the line and iproute2\'s message; anything else is not a batch failure', (t) => {
+  t.deepEqual(batchFailure('Error: ipv4: Address already assigned.\nCommand failed -:2\n'), { line: 2, message: 'Error: ipv4: Address already assigned.' });
+  t.deepEqual(batchFailure('RTNETLINK answers: File exists\nCommand failed -:13'), { line: 13, message: 'RTNETLINK answers: File exists' });
+  t.deepEqual(batchFailure('Command failed -:1\n'), { line: 1, message: 'failed without a message' });
+  t.is(batchFailure('spawn ip ENOENT'), null);
+  t.is(batchFailure(''), null);
+});
 
 test('a damaged owned.json reads as empty (nicd then removes nothing it did not re-add)', (t) => {
   t.deepEqual(decodeOwned('{"addresses":["eth0|10.0.0.1/24"],"routes":[],"links":[]}'), { addresses: ['eth0|10.0.0.1/24'], routes: [], links: [] });

@@ -10,7 +10,7 @@ import { AppError } from '../../runtime/errors';
 import { isLinkLocal6, subnetContains } from '../core/ip';
 import type { LiveLink, LiveState, Step } from '../core/model';
 import type { KernelSupport } from '../core/probe';
-import type { NetSystem } from './net';
+import { StepFailed, type NetSystem } from './net';
 
 export const fakeLink = (name: string, extra: Partial<LiveLink> = {}): LiveLink => ({
   name,
@@ -58,6 +58,16 @@ export class FakeNet implements NetSystem {
     return this.live.links.find((l) => l.name === name) ?? fail(s, `Cannot find device "${name}"`);
   }
 
+  async run(steps: readonly Step[], onDone: (index: number) => void): Promise<void> {
+    for (const [i, s] of steps.entries()) {
+      await this.execute(s).catch((err: unknown) => {
+        throw new StepFailed(i, err);
+      });
+      onDone(i);
+    }
+  }
+
+  /** One step, as the real system would: throws when it cannot work. */
   execute(s: Step): Promise<void> {
     if (this.failOn?.(s) === true) return Promise.reject(new AppError('IP_COMMAND_FAILED', `${s.kind}: injected failure`));
     this.apply(s);
