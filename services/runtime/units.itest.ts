@@ -50,14 +50,18 @@ for (const unit of units) {
 
 // lbos-ready.service's script, with a stand-in systemctl that answers what
 // the test says (pure formatting and matching of states to units).
-test('ready-report: one console line for all active, for some not, and for no answer', async (t) => {
+test('ready-report: one line, on stdout (the journal) and the console, for all active, for some not, and for no answer', async (t) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lbos-ready-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const script = path.join(repoRoot(), 'rootfs', 'overlay', 'usr', 'lib', 'lbos', 'ready-report');
+  const consoleFile = path.join(dir, 'console');
   const report = async (answer: string): Promise<string> => {
     writeFileSync(path.join(dir, 'systemctl'), `#!/bin/sh\n[ "$1" = is-active ] || exit 64\nshift\n${answer}\n`, { mode: 0o755 });
-    const env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}`, LBOS_UNITS: 'nicd csyncd statusd' };
-    return (await run('sh', [script], { env })).stdout.trim();
+    writeFileSync(consoleFile, '');
+    const env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}`, LBOS_UNITS: 'nicd csyncd statusd', LBOS_CONSOLE: consoleFile };
+    const line = (await run('sh', [script], { env })).stdout.trim();
+    t.is(readFileSync(consoleFile, 'utf8'), `${line}\n`, 'the same line on the console');
+    return line;
   };
   t.regex(await report('for u; do echo active; done'), /^LBOS: all services ready after \d+\.\d+ s \(nicd csyncd statusd\)$/);
   const states = 'for u; do case $u in csyncd.service) echo inactive;; statusd.service) echo failed;; *) echo active;; esac; done; exit 3';
