@@ -2,8 +2,9 @@
  * iproute2 as nicd's hands and eyes: Step -> `ip` command lines (pure,
  * table-tested), the steps run as one `ip -batch`, and the live links,
  * addresses and routes read as JSON in one `ip -batch`. Every `ip` is a
- * process (a fork of this Node process and an iproute2 start: ~70 ms of CPU
- * each in the emulated appliance at boot), so nicd starts as few as it can.
+ * process (a fork of this Node process and an iproute2 start: ~70 ms each
+ * in an idle emulated appliance, more at a busy boot), so nicd starts as few
+ * as it can.
  * Everything runs `ip` with execFile (no shell); a failing command becomes
  * AppError('IP_COMMAND_FAILED') carrying iproute2's own message.
  */
