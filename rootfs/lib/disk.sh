@@ -13,7 +13,7 @@ build_esp() {
     $GRUB_MODULES_COMMON efi_gop efi_uga all_video
   # shellcheck disable=SC2086
   grub-mkimage -O i386-pc -o "$work/core.img" -p /grub -c "$ROOTFS_DIR/lib/grub-early.cfg" \
-    biosdisk $GRUB_MODULES_COMMON
+    biosdisk $GRUB_MODULES_COMMON linux16
   touch -d "@$SOURCE_DATE_EPOCH" "$work/grub.cfg" "$work/grubenv" "$work/BOOTX64.EFI"
   rm -f "$esp"
   mkfs.vfat -F 32 -s 1 -n "$ESP_LABEL" -i "$ESP_VOLID" -C "$esp" $(( ESP_MIB * 1024 )) >/dev/null
