@@ -7,7 +7,7 @@
  * claim to be daemons.
  */
 import test from 'ava';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from './cli';
@@ -140,4 +140,40 @@ test('seed: installs the accepted files with their modes, ignores the rest, refu
   t.deepEqual(readdirSync(path.join(root, 'etc', 'ha.d')).sort(), ['authkeys', 'ha.cf'], 'no temporary copy left');
 
   t.regex((await seedRun()).out, /seed [0-9a-f]{64} already applied/);
+});
+
+// Without a seed found, the script waits for udev's coldplug only when a
+// device udev has yet to probe could hold one. A sysfs tree stands in for
+// /sys (LBOS_SYSFS): USB and SD host controllers count, a disk controller
+// does not; an optical drive counts until its driver is bound.
+test('seed: waits for udev only for USB/SD controllers and optical drives without a driver', async (t) => {
+  const sys = mkdtempSync(path.join(os.tmpdir(), 'lbos-sysfs-'));
+  t.teardown(() => rmSync(sys, { recursive: true, force: true }));
+  const put = (rel: string, text: string): void => {
+    mkdirSync(path.dirname(path.join(sys, rel)), { recursive: true });
+    writeFileSync(path.join(sys, rel), text);
+  };
+  const script = path.join(repoRoot(), 'rootfs', 'overlay', 'usr', 'lib', 'lbos', 'seed');
+  const late = async (): Promise<string[]> => {
+    const { stdout } = await run('bash', [script, '--late-devices'], { env: { ...process.env, LBOS_SYSFS: sys } });
+    return stdout.split('\n').filter((l) => l !== '');
+  };
+
+  t.deepEqual(await late(), [], 'an empty sysfs: nothing to wait for');
+  put('bus/pci/devices/0000:00:03.0/class', '0x010000\n'); // virtio-blk / SCSI storage
+  put('bus/pci/devices/0000:00:04.0/class', '0x020000\n'); // network
+  put('bus/scsi/devices/0:0:0:0/type', '0\n'); // a disk
+  put('bus/scsi/devices/1:0:0:0/type', '5\n'); // a CD drive...
+  mkdirSync(path.join(sys, 'bus/scsi/drivers/sr'), { recursive: true });
+  symlinkSync('../../drivers/sr', path.join(sys, 'bus/scsi/devices/1:0:0:0/driver')); // ...with sr_mod bound
+  t.deepEqual(await late(), [], 'disks, NICs and a bound optical drive are probed already');
+
+  put('bus/scsi/devices/2:0:0:0/type', '5\n');
+  put('bus/pci/devices/0000:00:1d.0/class', '0x0c0330\n');
+  put('bus/pci/devices/0000:00:1e.0/class', '0x080501\n');
+  t.deepEqual(await late(), [
+    'USB controller 0000:00:1d.0',
+    'SD host controller 0000:00:1e.0',
+    'optical drive 2:0:0:0 (no driver yet)',
+  ]);
 });
