@@ -1,17 +1,29 @@
 /**
- * Turns monitor events into fresh snapshots and diffs. A burst of events
+ * Turns monitor events into fresh snapshots and diffs. Events are gathered
+ * for SETTLE_MS (the kernel reports both NICs' link-local addresses, or a
+ * bond's slaves, a millisecond apart: one re-read, not two), and a burst
  * gives one re-read in flight and at most one more after it, so a flapping
- * link cannot queue work; a single event is published within one `ip`
- * round trip (tens of milliseconds), well inside the 1 s the issue asks for.
+ * link cannot queue work; a single event is published within SETTLE_MS plus
+ * one `ip` round trip (tens of milliseconds), well inside the 1 s the issue
+ * asks for.
+ * While nicd changes the interfaces itself (quiet()), events only mark the
+ * snapshot stale: one re-read follows the change, instead of one per burst
+ * of the kernel's echoes of it (5 `ip` processes at a start before this).
  */
 import type { Logger } from '../runtime/log';
 import { diffSnapshots, type LinkEvent, type LinkSnapshot } from './core/link-events';
+
+/** How long events are gathered before one re-read. */
+export const SETTLE_MS = 100;
 
 export class LinkWatcher {
   private current: LinkSnapshot = { links: [], addresses: [] };
   private primed = false;
   private inflight: Promise<void> | null = null;
   private again = false;
+  private held = 0;
+  private missed = false;
+  private settle: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly read: () => Promise<LinkSnapshot>,
@@ -24,9 +36,39 @@ export class LinkWatcher {
     return this.current;
   }
 
-  /** Something changed: re-read soon. */
+  /** Something changed: re-read soon (after the quiet() in progress, if any). */
   trigger(): void {
-    void this.refresh();
+    if (this.held > 0) {
+      this.missed = true;
+      return;
+    }
+    if (this.settle !== null) return;
+    this.settle = setTimeout(() => {
+      this.settle = null;
+      void this.refresh();
+    }, SETTLE_MS);
+    this.settle.unref();
+  }
+
+  /**
+   * Runs `change` (nicd's own changes to the interfaces) with re-reads held
+   * back; when the last one ends, the state is re-read once if anything was
+   * signalled meanwhile (or if `reread`), before the returned promise settles.
+   * That re-read waits SETTLE_MS first, still holding: the monitor's lines
+   * about the change reach nicd a little after `ip` has made it.
+   */
+  async quiet<T>(change: () => Promise<T>, reread = false): Promise<T> {
+    this.held++;
+    try {
+      return await change();
+    } finally {
+      if (this.held === 1 && (this.missed || reread)) await new Promise((r) => setTimeout(r, SETTLE_MS));
+      this.held--;
+      if (this.held === 0 && (this.missed || reread)) {
+        this.missed = false;
+        await this.refresh();
+      }
+    }
   }
 
   /** Re-read; resolves once a read that started after this call has been published. */

@@ -54,14 +54,16 @@ async function start(ctx: ServiceContext<NicdBoot>): Promise<RunningService<Nicd
   await watcher.refresh();
   const initial = initialConfig(ctx.config, firstNic(watcher.snapshot.links));
   const reconciler = new Reconciler(net, store, log.child({ mod: 'reconcile' }));
-  const controller = await Controller.start({ reconciler, configFile, store, clock: systemClock, log: log.child({ mod: 'apply' }), onChange: () => publish() }, initial.active, initial.note);
-  await watcher.refresh();
+  const controller = await watcher.quiet(
+    () => Controller.start({ reconciler, configFile, store, clock: systemClock, log: log.child({ mod: 'apply' }), onChange: () => publish() }, initial.active, initial.note),
+    true,
+  );
   const statusJson = async (): Promise<string> => JSON.stringify(statusView(controller.status(), watcher.snapshot, mgmt, await store.loadOwned()));
   exported = exportNicd(bus, props(), {
-    apply: (text, timeoutSec) => controller.apply(text, timeoutSec, '(submitted)'),
+    apply: (text, timeoutSec) => watcher.quiet(() => controller.apply(text, timeoutSec, '(submitted)')),
     plan: (text) => controller.plan(text, '(submitted)'),
     confirm: () => controller.confirm(),
-    rollback: () => controller.rollback(),
+    rollback: () => watcher.quiet(() => controller.rollback()),
     getConfig: () => ({ generation: controller.activeConfig().generation, text: controller.activeConfig().text }),
     statusJson,
   });
@@ -69,9 +71,10 @@ async function start(ctx: ServiceContext<NicdBoot>): Promise<RunningService<Nicd
   log.info({ generation: controller.status().generation, source: controller.status().source, management: mgmt }, 'nicd started');
   return {
     reload: async (boot) => {
-      if (boot.text === null) throw new AppError('NO_CONFIG_FILE', `${boot.file} is gone: keeping the running configuration`);
+      const text = boot.text;
+      if (text === null) throw new AppError('NO_CONFIG_FILE', `${boot.file} is gone: keeping the running configuration`);
       if (boot.config === null) throw new ConfigError(boot.problems);
-      await controller.apply(boot.text, 0, boot.file, true);
+      await watcher.quiet(() => controller.apply(text, 0, boot.file, true));
     },
     stop: () => {
       monitor.stop();
