@@ -8,7 +8,9 @@
  * asks for.
  * While nicd changes the interfaces itself (quiet()), events only mark the
  * snapshot stale: one re-read follows the change, instead of one per burst
- * of the kernel's echoes of it (5 `ip` processes at a start before this).
+ * of the kernel's echoes of it (counted at a start in the appliance: 5
+ * re-reads after the change before, now 1 plus one per later kernel event,
+ * such as the link-local and SLAAC addresses).
  */
 import type { Logger } from '../runtime/log';
 import { diffSnapshots, type LinkEvent, type LinkSnapshot } from './core/link-events';
