@@ -90,6 +90,13 @@ test('lbos-update confirm --wait: done at once when the boot loader booted the c
   await t.throwsAsync(confirm('A', 'ro lbos.slot=A lbos.confirmed= quiet'), { message: /nicd\/statusd not active after 1 s/ });
 });
 
+// lbos-seed.service's script, and a writer of files under a stand-in tree.
+const SEED_SCRIPT = (): string => path.join(repoRoot(), 'rootfs', 'overlay', 'usr', 'lib', 'lbos', 'seed');
+const putUnder = (top: string) => (rel: string, text: string): void => {
+  mkdirSync(path.dirname(path.join(top, rel)), { recursive: true });
+  writeFileSync(path.join(top, rel), text);
+};
+
 // lbos-seed.service's script with a directory standing in for the mounted
 // seed disk and another for / (LBOS_SEED_DIR, LBOS_SEED_ROOT): accepted
 // files land byte for byte with their modes, others are reported and left
@@ -100,16 +107,13 @@ test('seed: installs the accepted files with their modes, ignores the rest, refu
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const seed = path.join(dir, 'seed');
   const root = path.join(dir, 'root');
-  const put = (rel: string, text: string): void => {
-    mkdirSync(path.dirname(path.join(seed, rel)), { recursive: true });
-    writeFileSync(path.join(seed, rel), text);
-  };
+  const put = putUnder(seed);
   put('etc/ha.d/ha.cf', 'node a\nnode b\n\n');
   put('etc/ha.d/authkeys', 'auth 3\n3 sha256 secret');
   put('root/.ssh/authorized_keys', 'ssh-ed25519 AAAA test\n');
   put('etc/passwd', 'evil::0:0::/:/bin/sh\n');
   put('etc/lbos/network.conf', 'interface eth0\0\n');
-  const script = path.join(repoRoot(), 'rootfs', 'overlay', 'usr', 'lib', 'lbos', 'seed');
+  const script = SEED_SCRIPT();
   const env = { ...process.env, LBOS_SEED_DIR: seed, LBOS_SEED_ROOT: root };
   // Its exit status as the last line, so a refusal (exit 1) is read like a success.
   const seedRun = async (): Promise<{ code: number; out: string }> => {
@@ -149,11 +153,8 @@ test('seed: installs the accepted files with their modes, ignores the rest, refu
 test('seed: waits for udev only for USB/SD controllers and optical drives without a driver', async (t) => {
   const sys = mkdtempSync(path.join(os.tmpdir(), 'lbos-sysfs-'));
   t.teardown(() => rmSync(sys, { recursive: true, force: true }));
-  const put = (rel: string, text: string): void => {
-    mkdirSync(path.dirname(path.join(sys, rel)), { recursive: true });
-    writeFileSync(path.join(sys, rel), text);
-  };
-  const script = path.join(repoRoot(), 'rootfs', 'overlay', 'usr', 'lib', 'lbos', 'seed');
+  const put = putUnder(sys);
+  const script = SEED_SCRIPT();
   const late = async (): Promise<string[]> => {
     const { stdout } = await run('bash', [script, '--late-devices'], { env: { ...process.env, LBOS_SYSFS: sys } });
     return stdout.split('\n').filter((l) => l !== '');
