@@ -16,7 +16,7 @@ base_key() {
     echo "$MIRROR $SECURITY_MIRROR $SUITE"
     (cd "$ROOTFS_DIR" && find base -type f -print0 | sort -z | xargs -0 sha256sum)
     (cd "$ROOTFS_DIR" && find base -printf '%p %m\n' | sort)
-    sha256sum < "$ROOTFS_DIR/lib/base.sh"
+    cat "$ROOTFS_DIR/lib/base.sh" "$ROOTFS_DIR/lib/initramfs-hook.sh" | sha256sum
   } | sha256sum | cut -c1-16
 }
 
@@ -45,9 +45,11 @@ build_base() {
     --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-include=/usr/share/doc/*/copyright' \
     --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
+    --essential-hook="'$ROOTFS_DIR/lib/initramfs-hook.sh' defer \"\$1\"" \
     --customize-hook="sync-in '$ROOTFS_DIR/base' /" \
     --customize-hook='mkdir -p "$1/data"' \
-    --customize-hook='chroot "$1" update-initramfs -u -k all' \
+    --customize-hook="'$ROOTFS_DIR/lib/initramfs-hook.sh' restore \"\$1\"" \
+    --customize-hook='chroot "$1" update-initramfs -c -k all' \
     --customize-hook='rm -f "$1"/etc/ssh/ssh_host_* "$1"/var/cache/apt/*.bin; rm -rf "$1"/var/lib/apt/lists/*' \
     "$SUITE" "$tmp" \
     "deb $MIRROR $SUITE main" "deb $MIRROR $SUITE-updates main" "deb $SECURITY_MIRROR $SUITE-security main" \
