@@ -20,6 +20,10 @@ export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$REPO" log -1 --format=%
 mkdir -p "$OUT" "$CACHE"
 [ "$(id -u)" -eq 0 ] || die "the image build runs as root (mmdebstrap --mode=root, chroot, file ownership)"
 
+# Internal: build.sh --base FLAVOR builds (or finds cached) that flavor's base
+# only; the build below runs it in the background for the metal base.
+if [ "${1:-}" = --base ]; then FLAVOR=${2:?--base FLAVOR}; build_base; exit 0; fi
+
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(all)
 [ "${targets[0]}" = all ] && targets=(kvm vmware hyperv xen raw)
 for t in "${targets[@]}"; do
@@ -36,17 +40,41 @@ flavor_disk() {
   build_disk
 }
 
+# The metal base is the slowest stage of a cold build (mmdebstrap with the
+# generic kernel, ~3-4 min). When both flavors are built and it is not cached,
+# it builds in its own process group while the cloud disk and its conversions
+# are made; its output is shown when the metal flavor's turn comes.
+BG_BASE_PID= BG_BASE_LOG=$CACHE/base-metal.background.log
+trap '[ -z "$BG_BASE_PID" ] || kill -TERM -- "-$BG_BASE_PID" 2>/dev/null || true' EXIT
+start_background_base() {
+  [ ! -s "$CACHE/base-metal-$(FLAVOR=metal base_key).tar" ] || return 0
+  export LBOS_T0
+  setsid "$ROOTFS_DIR/build.sh" --base metal > "$BG_BASE_LOG" 2>&1 < /dev/null &
+  BG_BASE_PID=$!
+  LBOS_STAGE=base note "metal kernel: building in the background meanwhile (log: ${BG_BASE_LOG#"$REPO"/})"
+}
+wait_background_base() {
+  [ -n "$BG_BASE_PID" ] || return 0
+  local rc=0
+  wait "$BG_BASE_PID" || rc=$?
+  BG_BASE_PID=
+  cat "$BG_BASE_LOG" >&2
+  [ "$rc" = 0 ] || die "the metal base, built in the background, failed (exit $rc; above)"
+}
+
 virtual=() metal=()
 for t in "${targets[@]}"; do
   if [ "$t" = raw ]; then metal+=("$t"); else virtual+=("$t"); fi
 done
 FLAVOR=cloud build_app
+[ ${#virtual[@]} -eq 0 ] || [ ${#metal[@]} -eq 0 ] || start_background_base
 if [ ${#virtual[@]} -gt 0 ]; then
   flavor_disk cloud
   # Conversions run two at a time (each is mostly one compressing thread).
   run_targets_parallel "${virtual[@]}" update
 fi
 if [ ${#metal[@]} -gt 0 ]; then
+  wait_background_base
   flavor_disk metal
   run_targets_parallel raw update
 fi

@@ -94,13 +94,22 @@ PY
   publish "$m.tmp" "$m"
 }
 
+# running_of PID...: how many of these jobs still run (other jobs of the
+# build, such as a base built in the background, are not counted).
+running_of() {
+  local running p n=0
+  running=" $(jobs -rp | tr '\n' ' ')"
+  for p in "$@"; do case "$running" in *" $p "*) n=$((n + 1)) ;; esac; done
+  echo "$n"
+}
+
 # run_targets_parallel T...: each target in its own job (at most JOBS at once),
 # output to a log replayed when it ends; the first failure stops the build
 # with that target's log.
 run_targets_parallel() {
   local jobs=${JOBS:-2} t pids=() names=() logs=() i
   for t in "$@"; do
-    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+    while [ "$(running_of "${pids[@]}")" -ge "$jobs" ]; do sleep 0.2; done
     ( set +e; trap - ERR; ( enable_err_trap; ARTIFACTS=(); "target_$t"; declare -p ARTIFACTS > "$CACHE/artifacts.$t" ) > "$CACHE/target.$t.log" 2>&1 ) &
     pids+=($!); names+=("$t"); logs+=("$CACHE/target.$t.log")
   done
