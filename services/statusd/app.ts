@@ -61,9 +61,13 @@ export async function loadTls(c: StatusdConfig, log: Logger): Promise<TlsPair> {
 export async function startApp(d: AppDeps): Promise<RunningApp> {
   const { config: c, log } = d;
   const now = d.now ?? Date.now;
-  const initialPassword = await ensureInitialUser(c.stateDir, log.child({ mod: 'users' }));
-  const tls = await loadTls(c, log.child({ mod: 'tls' }));
-  const files = await StaticFiles.load(c.wwwDir);
+  // Independent of each other: at the first start the password hash (scrypt,
+  // on the thread pool) and the certificate (an openssl process) overlap.
+  const [initialPassword, tls, files] = await Promise.all([
+    ensureInitialUser(c.stateDir, log.child({ mod: 'users' })),
+    loadTls(c, log.child({ mod: 'tls' })),
+    StaticFiles.load(c.wwwDir),
+  ]);
   const hub = new FeedHub({
     epoch: randomBytes(6).toString('base64url'),
     history: { maxDeltas: c.historyDeltas, maxBytes: c.historyBytes },
