@@ -41,20 +41,19 @@ prod_modules() {
 BUNDLE_EXTERNAL=(unix-dgram usocket x11 ssh2 cpu-features serialport '@serialport/*' bufferutil utf-8-validate '*.node')
 
 # bundle_programs APP_TMP: each program (the file its bin/ shim loads)
-# becomes one file (esbuild), written over their compiled
+# becomes one file (esbuild, through lib/bundle.mjs: dbus-next gets a lazy
+# xml2js), written over their compiled
 # module at the same path. A Node start-up then reads one file instead of some
 # 200 modules: seconds at boot on a slow or emulated CPU. The compiled modules
 # stay beside them (anything loaded by path still finds its file).
 bundle_programs() {
-  local tmp=$1 b target entries=() ext=()
+  local tmp=$1 b target entries=()
   for b in "$tmp"/bin/*; do
     target=$(grep -o "require('\.\./dist/[^']*')" "$b" | sed "s/require('\.\.\/\(.*\)')/\1/" || true)
     [ -n "$target" ] && entries+=("$REPO/$target")
   done
-  for b in "${BUNDLE_EXTERNAL[@]}"; do ext+=("--external:$b"); done
-  "$REPO/node_modules/.bin/esbuild" "${entries[@]}" --bundle --platform=node --target=node24 \
-    --outbase="$REPO/dist" --outdir="$tmp/dist" --allow-overwrite --log-level=warning "${ext[@]}" \
-    || die "esbuild: bundling the programs failed"
+  node "$ROOTFS_DIR/lib/bundle.mjs" "$REPO/dist" "$tmp/dist" "$(IFS=,; echo "${BUNDLE_EXTERNAL[*]}")" "${entries[@]}" \
+    || die "esbuild (rootfs/lib/bundle.mjs): bundling the programs failed"
   note "bundled ${#entries[@]} programs (esbuild)"
 }
 
