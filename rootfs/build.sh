@@ -47,7 +47,7 @@ flavor_disk() {
 BG_BASE_PID= BG_BASE_LOG=$CACHE/base-metal.background.log
 trap '[ -z "$BG_BASE_PID" ] || kill -TERM -- "-$BG_BASE_PID" 2>/dev/null || true' EXIT
 start_background_base() {
-  [ ! -s "$CACHE/base-metal-$(FLAVOR=metal base_key).tar" ] || return 0
+  [ ! -s "$(FLAVOR=metal base_tar)" ] || return 0
   export LBOS_T0
   setsid "$ROOTFS_DIR/build.sh" --base metal > "$BG_BASE_LOG" 2>&1 < /dev/null &
   BG_BASE_PID=$!

@@ -20,18 +20,20 @@ base_key() {
   } | sha256sum | cut -c1-16
 }
 
+# base_tar: the cached base of $FLAVOR (whether it exists or not).
+base_tar() { echo "$CACHE/base-$FLAVOR-$(base_key).tar"; }
+
 # build_base -> sets BASE_TAR
 build_base() {
   stage base "Debian $SUITE base, $FLAVOR kernel (mmdebstrap, cached)"
-  local key; key=$(base_key)
-  BASE_TAR="$CACHE/base-$FLAVOR-$key.tar"
+  BASE_TAR=$(base_tar)
   if [ -s "$BASE_TAR" ]; then
     note "cache hit: ${BASE_TAR#"$REPO"/} ($(du -m "$BASE_TAR" | cut -f1) MiB)"
     return
   fi
   need_tools mmdebstrap
   note "cache miss: building ${BASE_TAR#"$REPO"/} from $MIRROR"
-  local tmp="$CACHE/base-$FLAVOR-$key.tmp$$.tar" log="$CACHE/base-$FLAVOR-$key.log"
+  local tmp="${BASE_TAR%.tar}.tmp$$.tar" log="${BASE_TAR%.tar}.log"
   # The base's own timestamp: the last commit that touched the package list.
   local epoch; epoch=$(git -C "$REPO" log -1 --format=%ct -- rootfs/packages.list rootfs/base 2>/dev/null || true)
   [ -n "$epoch" ] || epoch=$(git -C "$REPO" log -1 --format=%ct)

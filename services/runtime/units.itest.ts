@@ -91,7 +91,7 @@ test('lbos-update confirm --wait: done at once when the boot loader booted the c
 });
 
 // lbos-seed.service's script, and a writer of files under a stand-in tree.
-const SEED_SCRIPT = (): string => path.join(repoRoot(), 'rootfs', 'overlay', 'usr', 'lib', 'lbos', 'seed');
+const SEED_SCRIPT = path.join(repoRoot(), 'rootfs', 'overlay', 'usr', 'lib', 'lbos', 'seed');
 const putUnder = (top: string) => (rel: string, text: string): void => {
   mkdirSync(path.dirname(path.join(top, rel)), { recursive: true });
   writeFileSync(path.join(top, rel), text);
@@ -113,7 +113,7 @@ test('seed: installs the accepted files with their modes, ignores the rest, refu
   put('root/.ssh/authorized_keys', 'ssh-ed25519 AAAA test\n');
   put('etc/passwd', 'evil::0:0::/:/bin/sh\n');
   put('etc/lbos/network.conf', 'interface eth0\0\n');
-  const script = SEED_SCRIPT();
+  const script = SEED_SCRIPT;
   const env = { ...process.env, LBOS_SEED_DIR: seed, LBOS_SEED_ROOT: root };
   // Its exit status as the last line, so a refusal (exit 1) is read like a success.
   const seedRun = async (): Promise<{ code: number; out: string }> => {
@@ -154,7 +154,7 @@ test('seed: waits for udev only for USB/SD controllers and optical drives withou
   const sys = mkdtempSync(path.join(os.tmpdir(), 'lbos-sysfs-'));
   t.teardown(() => rmSync(sys, { recursive: true, force: true }));
   const put = putUnder(sys);
-  const script = SEED_SCRIPT();
+  const script = SEED_SCRIPT;
   const late = async (): Promise<string[]> => {
     const { stdout } = await run('bash', [script, '--late-devices'], { env: { ...process.env, LBOS_SYSFS: sys } });
     return stdout.split('\n').filter((l) => l !== '');
