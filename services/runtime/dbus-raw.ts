@@ -12,7 +12,13 @@
  * unique name the caller expects, so another client cannot fake a signal.
  */
 import * as dbus from 'dbus-next';
-import type { MessageBus } from './dbus';
+
+/**
+ * dbus-next's connection, named here rather than imported from ./dbus:
+ * dbus.ts is built on this file (callService goes through callRaw), so this
+ * file stays below it and the two never import each other.
+ */
+type MessageBus = dbus.MessageBus;
 
 const DAEMON = { destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', iface: 'org.freedesktop.DBus' };
 

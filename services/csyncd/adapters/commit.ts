@@ -16,7 +16,7 @@ import type { AuditLog } from './audit-log';
 import { expandArgs, runCommand, type CommandResult } from './command-runner';
 import type { MetaStore } from './meta-store';
 import type { Mutex } from './mutex';
-import type { Peer } from './receiver';
+import type { Peer } from './ssh-caller';
 import type { ServiceFiles, ServiceSnapshot } from './service-files';
 import type { StagedFile, Transactions, Txn } from './transaction';
 import type { Journal } from '../core/journal';

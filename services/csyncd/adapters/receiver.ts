@@ -17,13 +17,7 @@ import type { ComponentFact } from '../core/path-safety';
 import { componentFacts } from './safe-fs';
 import { O_STAGE, type StagedFile, type Txn } from './transaction';
 import { commitPush, type CommitDeps } from './commit';
-
-/** Who sent a push (for the audit log). */
-export interface Peer {
-  user: string;
-  key: string;
-  addr: string;
-}
+import type { Peer } from './ssh-caller';
 
 export type ReceiverDeps = CommitDeps & { log: Logger };
 

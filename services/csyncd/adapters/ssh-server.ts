@@ -13,7 +13,7 @@ import type { Logger } from '../../runtime/log';
 import { GETKEY_USER, parseCommand, type Command } from '../core/commands';
 import type { OpReply } from '../core/protocol';
 import { fingerprint, type PublicKeyLine } from '../core/ssh-keys';
-import type { Peer } from './receiver';
+import type { Peer } from './ssh-caller';
 
 export interface ServerHandlers {
   /** Text (or JSON with --json) for `status`. */
