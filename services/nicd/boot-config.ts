@@ -1,8 +1,8 @@
 /** The configuration nicd starts with: the saved file, or the factory default. */
 import { formatProblem } from '../runtime/config/problems';
-import { parseNetworkConfig } from './config/parse';
+import { parseNetworkConfig } from '../runtime/netconf/parse';
 import { factoryConfigText } from './config/factory';
-import { withGeneration } from './config/render';
+import { withGeneration } from '../runtime/netconf/render';
 import { desiredFromConfig } from './core/desired';
 import type { ActiveConfig } from './controller';
 import type { NicdBoot } from './load';

@@ -1,6 +1,6 @@
 /** The controller's vocabulary: configurations, clock, dependencies, status. */
 import type { Logger } from '../runtime/log';
-import type { NetConfig } from './config/types';
+import type { NetConfig } from '../runtime/netconf/types';
 import type { DesiredState, Owned } from './core/model';
 import type { SafeApplyState } from './core/safe-apply';
 import type { Reconciler } from './reconciler';

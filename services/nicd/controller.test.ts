@@ -11,7 +11,7 @@ import { Reconciler } from './reconciler';
 import { FakeNet } from './ports/fake-net';
 import { MemoryStore } from './ports/store';
 import { factoryDefault } from './boot-config';
-import { parseNetworkConfig } from './config/parse';
+import { parseNetworkConfig } from '../runtime/netconf/parse';
 import { desiredFromConfig } from './core/desired';
 
 class FakeClock implements Clock {

@@ -4,8 +4,8 @@
  * for the decisions, the reconciler and the stores for the effects.
  */
 import { AppError, errorMessage, isAppError } from '../runtime/errors';
-import { parseNetworkConfig } from './config/parse';
-import { withGeneration, withoutGeneration } from './config/render';
+import { parseNetworkConfig } from '../runtime/netconf/parse';
+import { withGeneration, withoutGeneration } from '../runtime/netconf/render';
 import { desiredFromConfig } from './core/desired';
 import { describeStep, type DesiredState, type LiveState, type Step } from './core/model';
 import { foreignIn } from './core/owned';

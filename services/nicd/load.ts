@@ -11,8 +11,8 @@ import { readFile } from 'node:fs/promises';
 import { stringOpt, type ParsedCli } from '../runtime/cli';
 import { ConfigError, type ConfigProblem } from '../runtime/config/problems';
 import type { LoadedConfig } from '../runtime/service';
-import { parseNetworkConfig } from './config/parse';
-import { DEFAULT_CONFIG_FILE, type NetConfig } from './config/types';
+import { parseNetworkConfig } from '../runtime/netconf/parse';
+import { DEFAULT_CONFIG_FILE, type NetConfig } from '../runtime/netconf/types';
 
 /** What the service starts from. */
 export interface NicdBoot {

@@ -14,7 +14,7 @@ import { Controller, systemClock } from './controller';
 import { Reconciler } from './reconciler';
 import { LinkWatcher } from './link-watcher';
 import { firstNic } from './config/factory';
-import { DEFAULT_CONFIG_FILE } from './config/types';
+import { DEFAULT_CONFIG_FILE } from '../runtime/netconf/types';
 import { linuxNet } from './adapters/linux-net';
 import { readLinksAndAddresses } from './adapters/iproute2';
 import { configFileStore, openStateDir } from './adapters/state-dir';

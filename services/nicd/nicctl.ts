@@ -12,7 +12,7 @@ import { EXIT } from '../runtime/exit-codes';
 import { stringOpt, type ParsedCli } from '../runtime/cli';
 import { parseIntInRange } from '../runtime/config/values';
 import { callMember, connectSystemBus, getServiceProxy, type ServiceProxy } from '../runtime/dbus';
-import { parseNetworkConfig } from './config/parse';
+import { parseNetworkConfig } from '../runtime/netconf/parse';
 import { DEFAULT_CONFIRM_TIMEOUT_SEC, MAX_CONFIRM_TIMEOUT_SEC } from './adapters/dbus-api';
 import { renderApply, renderShow } from './show-view';
 import type { NicdStatusView } from './publish';

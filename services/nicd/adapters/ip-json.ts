@@ -3,7 +3,7 @@
  * into the core's LiveState parts. Pure and tolerant: fields iproute2 leaves
  * out become defaults, entries we cannot read are skipped, never thrown on.
  */
-import { canonicalIp, familyOf } from '../core/ip';
+import { canonicalIp, familyOf } from '../../runtime/netconf/ip';
 import type { LiveAddress, LiveLink, LiveRoute } from '../core/model';
 
 interface IpLinkJson {

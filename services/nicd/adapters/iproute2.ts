@@ -10,7 +10,7 @@
  */
 import { execFile } from 'node:child_process';
 import { AppError } from '../../runtime/errors';
-import { cidrText } from '../core/ip';
+import { cidrText } from '../../runtime/netconf/ip';
 import type { LiveAddress, LiveLink, LiveRoute, RouteSpec, Step } from '../core/model';
 import { StepFailed } from '../ports/net';
 import { decodeAddresses, decodeLinks, decodeRoutes } from './ip-json';

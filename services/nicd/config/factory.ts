@@ -5,7 +5,7 @@
  * order (eth2 before eth10), not counting bonds, VLANs and bridges nicd or
  * anyone else made.
  */
-import { FACTORY_ADDRESS } from './types';
+import { FACTORY_ADDRESS } from '../../runtime/netconf/types';
 import { byName } from '../core/model';
 
 /** What we need to know about a link to pick the first NIC. */

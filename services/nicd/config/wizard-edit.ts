@@ -6,9 +6,9 @@
  * IPv4 static routes of that interface whose next hop is no longer on its
  * subnet are dropped (and listed, so the wizard can say so).
  */
-import { cidrText, subnetContains } from '../core/ip';
+import { cidrText, subnetContains } from '../../runtime/netconf/ip';
 import type { WizardSettings } from '../core/wizard';
-import type { LinkDecl, NetConfig } from './types';
+import type { LinkDecl, NetConfig } from '../../runtime/netconf/types';
 
 export interface WizardEdit {
   config: NetConfig;

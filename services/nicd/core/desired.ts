@@ -1,7 +1,7 @@
 /** A validated NetConfig -> the DesiredState the planner works to. */
-import { cidrText, type Cidr } from './ip';
-import type { NetConfig } from '../config/types';
-import { renderResolvConf } from '../config/render';
+import { cidrText, type Cidr } from '../../runtime/netconf/ip';
+import type { NetConfig } from '../../runtime/netconf/types';
+import { renderResolvConf } from '../../runtime/netconf/render';
 import type { DesiredState, RouteSpec } from './model';
 
 const strip = ({ address, prefix, family }: Cidr): Cidr => ({ address, prefix, family });

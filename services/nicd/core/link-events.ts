@@ -3,7 +3,7 @@
  * between two snapshots (carrier up/down, addresses that came or went,
  * whoever changed them). Pure: snapshots come from adapters/monitor.ts.
  */
-import { cidrText } from './ip';
+import { cidrText } from '../../runtime/netconf/ip';
 import { byName, type LiveAddress, type LiveLink } from './model';
 
 /** The links and addresses part of a LiveState. */

@@ -3,8 +3,8 @@
  * the config wants (DesiredState), what nicd made and may therefore remove
  * (Owned), and the changes between them (Step). Plain data, no I/O.
  */
-import type { Cidr, Family } from './ip';
-import type { BondMode } from '../config/types';
+import type { Cidr, Family } from '../../runtime/netconf/ip';
+import type { BondMode } from '../../runtime/netconf/types';
 
 /** One network interface as the kernel reports it. */
 export interface LiveLink {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { parseNetworkConfig } from '../config/parse';
+import { parseNetworkConfig } from '../../runtime/netconf/parse';
 import { desiredFromConfig } from './desired';
 import { EMPTY_OWNED, type LiveState, type Owned, type Step } from './model';
 import { adopt, foreignIn, ownedAfterApply, ownedAfterStep, ownedIntent, without } from './owned';

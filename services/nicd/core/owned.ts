@@ -8,7 +8,7 @@
  * - a rollback must not remove what was there, unowned, before the change it
  *   undoes (a floating IP the candidate config happened to name).
  */
-import { isLinkLocal6 } from './ip';
+import { isLinkLocal6 } from '../../runtime/netconf/ip';
 import { addressKey, routeKey, type DesiredState, type LiveState, type Owned, type Step } from './model';
 
 const sorted = (s: Set<string>): string[] => [...s].sort();

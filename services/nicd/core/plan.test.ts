@@ -1,6 +1,6 @@
 /** Planner tables: given live + desired + owned, expect these steps (described); then re-planning is a no-op. */
 import test from 'ava';
-import { parseNetworkConfig } from '../config/parse';
+import { parseNetworkConfig } from '../../runtime/netconf/parse';
 import { FakeNet, fakeLink } from '../ports/fake-net';
 import { desiredFromConfig } from './desired';
 import { describeStep, EMPTY_OWNED, type LiveState, type Owned } from './model';

@@ -15,7 +15,7 @@
  * before its parent), links up/down, addresses in, routes in (their next hops
  * are reachable by then), resolv.conf, hostname.
  */
-import { isLinkLocal6 } from './ip';
+import { isLinkLocal6 } from '../../runtime/netconf/ip';
 import { addressKey, routeKey, type DesiredLink, type DesiredState, type LiveLink, type LiveState, type Owned, type Step } from './model';
 
 /** A live virtual link that nicd made and that no longer matches the config. */

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { parseNetworkConfig } from '../config/parse';
+import { parseNetworkConfig } from '../../runtime/netconf/parse';
 import { fakeLink } from '../ports/fake-net';
 import { desiredFromConfig } from './desired';
 import { EMPTY_OWNED, type LiveState } from './model';

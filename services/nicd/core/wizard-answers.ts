@@ -3,8 +3,8 @@
  * the operator can act on. IPv4 only, as on the reference appliance; IPv6 and
  * more interfaces are configured later with nicctl or the web UI.
  */
-import { familyOf, fromBigint, isV4NetworkOrBroadcast, netmaskToPrefix, networkOf, networkText, subnetContains, unusableReason, type Cidr } from './ip';
-import { canonicalIp } from './ip';
+import { familyOf, fromBigint, isV4NetworkOrBroadcast, netmaskToPrefix, networkOf, networkText, subnetContains, unusableReason, type Cidr } from '../../runtime/netconf/ip';
+import { canonicalIp } from '../../runtime/netconf/ip';
 
 export type Answer<T> = { ok: true; value: T } | { ok: false; reason: string };
 

@@ -8,7 +8,7 @@
  *      +---------------------------------------------+---------+
  *   EOF at any prompt -> aborted (nothing applied);  q at confirm -> quit
  */
-import { cidrText, type Cidr } from './ip';
+import { cidrText, type Cidr } from '../../runtime/netconf/ip';
 import { checkAddress, checkDns, checkGateway, type Answer } from './wizard-answers';
 
 export const TITLE = 'LBOS basic network set up';

@@ -7,7 +7,7 @@
  * throws, like iproute2 would. `failOn` injects a failure for one step.
  */
 import { AppError } from '../../runtime/errors';
-import { isLinkLocal6, subnetContains } from '../core/ip';
+import { isLinkLocal6, subnetContains } from '../../runtime/netconf/ip';
 import type { LiveLink, LiveState, Step } from '../core/model';
 import type { KernelSupport } from '../core/probe';
 import { StepFailed, type NetSystem } from './net';

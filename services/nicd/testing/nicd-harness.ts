@@ -17,7 +17,7 @@ import { callMember, connectSystemBus, getServiceProxy, type MessageBus, type Se
 export const NICD_MAIN = (): string => path.join(repoRoot(), 'dist', 'services', 'nicd', 'main.js');
 export const NICCTL_MAIN = (): string => path.join(repoRoot(), 'dist', 'services', 'nicd', 'nicctl.js');
 export const WIZARD_MAIN = (): string => path.join(repoRoot(), 'dist', 'services', 'nicd', 'setup-wizard.js');
-export const FIXTURES = (): string => path.join(repoRoot(), 'services', 'nicd', 'config', '__fixtures__');
+export const FIXTURES = (): string => path.join(repoRoot(), 'services', 'runtime', 'netconf', '__fixtures__');
 
 export interface ToolResult {
   code: number;

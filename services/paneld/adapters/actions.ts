@@ -5,8 +5,8 @@
  */
 import { callMember, callService, getServiceProxy, type MessageBus } from '../../runtime/dbus';
 import { errorMessage } from '../../runtime/errors';
-import { parseNetworkConfig } from '../../nicd/config/parse';
-import { renderConfig } from '../../nicd/config/render';
+import { parseNetworkConfig } from '../../runtime/netconf/parse';
+import { renderConfig } from '../../runtime/netconf/render';
 import { defaultGateway4, setDefaultGateway, setManagementAddress } from '../core/net-edit';
 import type { MenuAction } from '../core/menu';
 

@@ -2,9 +2,9 @@
  * IPv4 entry on a keypad: the address is a row of 12 digits shown as
  * "ddd.ddd.ddd.ddd" (Up/Down change the digit under the cursor), the prefix
  * two digits. Validation says why in words short enough for the LCD, using
- * nicd's own address rules (services/nicd/core/ip.ts).
+ * nicd's own address rules (services/runtime/netconf/ip.ts, shared with nicd).
  */
-import { isV4NetworkOrBroadcast, subnetContains, unusableReason, type Cidr } from '../../nicd/core/ip';
+import { isV4NetworkOrBroadcast, subnetContains, unusableReason, type Cidr } from '../../runtime/netconf/ip';
 
 export const ADDRESS_DIGITS = 12;
 export const PREFIX_DIGITS = 2;

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { parseNetworkConfig } from '../../nicd/config/parse';
-import { renderConfig } from '../../nicd/config/render';
+import { parseNetworkConfig } from '../../runtime/netconf/parse';
+import { renderConfig } from '../../runtime/netconf/render';
 import { defaultGateway4, setDefaultGateway, setManagementAddress } from './net-edit';
 
 const BASE = `hostname lb1

@@ -1,12 +1,13 @@
 /**
- * What a keypad change does to nicd's configuration in force (pure, on
- * nicd's own NetConfig model): a new IPv4 address replaces the IPv4
- * address(es) of the management interface, and the IPv4 default gateway is
- * dropped when it is off the new subnet; a new gateway replaces the IPv4
- * default gateway(s). IPv6, other interfaces, DNS and routes stay.
+ * What a keypad change does to nicd's configuration in force (pure, on the
+ * NetConfig model nicd uses, services/runtime/netconf/): a new IPv4 address
+ * replaces the IPv4 address(es) of the management interface, and the IPv4
+ * default gateway is dropped when it is off the new subnet; a new gateway
+ * replaces the IPv4 default gateway(s). IPv6, other interfaces, DNS and
+ * routes stay.
  */
-import { subnetContains, type Cidr } from '../../nicd/core/ip';
-import type { LinkDecl, NetConfig } from '../../nicd/config/types';
+import { subnetContains, type Cidr } from '../../runtime/netconf/ip';
+import type { LinkDecl, NetConfig } from '../../runtime/netconf/types';
 
 export interface NetEdit {
   config: NetConfig;

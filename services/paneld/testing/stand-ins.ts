@@ -10,7 +10,7 @@ import { AppError } from '../../runtime/errors';
 import { exportHbd, HBD_NAMES, type HbdProperties } from '../../hbd/adapters/dbus-api';
 import { exportNicd, NICD_NAMES, type InterfaceTuple, type NicdProperties } from '../../nicd/adapters/dbus-api';
 import { exportCsyncd, CSYNCD_NAMES } from '../../csyncd/adapters/dbus-api';
-import { parseNetworkConfig } from '../../nicd/config/parse';
+import { parseNetworkConfig } from '../../runtime/netconf/parse';
 import type { StatusView } from '../../csyncd/status-view';
 
 export const HBD_ACTIVE: HbdProperties = {

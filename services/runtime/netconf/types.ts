@@ -2,7 +2,7 @@
  * The network configuration as parsed from network.conf. Every item keeps its
  * line so the validator can name it; the planner ignores lines.
  */
-import type { Cidr, Family } from '../core/ip';
+import type { Cidr, Family } from './ip';
 
 export const DEFAULT_CONFIG_FILE = '/etc/lbos/network.conf';
 

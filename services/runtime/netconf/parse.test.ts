@@ -1,11 +1,11 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot } from '../../runtime/cli';
-import { ConfigError, formatProblem } from '../../runtime/config/problems';
+import { repoRoot } from '../cli';
+import { ConfigError, formatProblem } from '../config/problems';
 import { parseNetworkConfig } from './parse';
 
-const FIXTURES = path.join(repoRoot(), 'services', 'nicd', 'config', '__fixtures__');
+const FIXTURES = path.join(repoRoot(), 'services', 'runtime', 'netconf', '__fixtures__');
 const fixture = (name: string): string => readFileSync(path.join(FIXTURES, name), 'utf8');
 
 /** The formatted problems of a file that must be refused. */

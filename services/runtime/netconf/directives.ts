@@ -4,10 +4,10 @@
  * (overlaps, gateways, bond slaves...) are in validate.ts, so a file with many
  * mistakes gets all of them reported at once.
  */
-import type { DirectiveLine } from '../../runtime/config/lines';
-import type { ConfigProblem } from '../../runtime/config/problems';
-import { parseCidr, parseIfName, parseIntInRange, parseIpAddress } from '../../runtime/config/values';
-import { canonicalIp, fromBigint, networkOf, type Cidr } from '../core/ip';
+import type { DirectiveLine } from '../config/lines';
+import type { ConfigProblem } from '../config/problems';
+import { parseCidr, parseIfName, parseIntInRange, parseIpAddress } from '../config/values';
+import { canonicalIp, fromBigint, networkOf, type Cidr } from './ip';
 import { BOND_MODES, MTU_MAX, MTU_MIN, type BondMode, type LinkDecl, type LinkKind, type NetConfig } from './types';
 
 /** Where a handler puts its result and its complaints. */

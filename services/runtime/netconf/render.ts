@@ -2,7 +2,7 @@
  * Text out of a NetConfig (the wizard edits a parsed config and writes it
  * back), the generation header of saved files, and resolv.conf.
  */
-import { cidrText } from '../core/ip';
+import { cidrText } from './ip';
 import type { LinkDecl, NetConfig } from './types';
 
 const INDENT = '    ';

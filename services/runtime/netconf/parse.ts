@@ -14,12 +14,15 @@
  *       gateway 192.168.2.1
  *       route 10.50.0.0/16 via 192.168.2.254
  *
+ * Shared by nicd (the file's owner) and paneld (which edits the management
+ * address through nicd's Apply), so both read the file with the same rules.
+ *
  * parseNetworkConfig reports every problem of the file at once (ConfigError,
  * `file:line: directive: message`), syntax and cross-checks alike.
  */
-import { splitDirectiveLines } from '../../runtime/config/lines';
-import { ConfigError, type ConfigProblem } from '../../runtime/config/problems';
-import { closestWord } from '../../runtime/config/suggest';
+import { splitDirectiveLines } from '../config/lines';
+import { ConfigError, type ConfigProblem } from '../config/problems';
+import { closestWord } from '../config/suggest';
 import { DIRECTIVES, type ParseSink } from './directives';
 import { validateNetworkConfig } from './validate';
 import type { LinkDecl, NetConfig } from './types';

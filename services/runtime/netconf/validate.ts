@@ -4,8 +4,8 @@
  * parents, bond slaves configured elsewhere, limits of the resolver.
  * Everything found is reported, each at the line to fix.
  */
-import type { ConfigProblem } from '../../runtime/config/problems';
-import { cidrText, isLinkLocal6, isV4NetworkOrBroadcast, networkText, subnetContains, subnetsOverlap, unusableReason, type Family } from '../core/ip';
+import type { ConfigProblem } from '../config/problems';
+import { cidrText, isLinkLocal6, isV4NetworkOrBroadcast, networkText, subnetContains, subnetsOverlap, unusableReason, type Family } from './ip';
 import { MAX_DNS, MAX_SEARCH, MTU_MIN_IPV6, type AddressDecl, type LinkDecl, type NetConfig } from './types';
 
 interface Checker {
