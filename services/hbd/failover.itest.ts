@@ -6,7 +6,9 @@ import { logsOfLastPair } from './testing/pair-harness';
 test.afterEach.always((t) => {
   if (!t.passed) t.log(logsOfLastPair());
 });
+import { spawnSync } from 'node:child_process';
 import { run, sleep, waitFor } from '../../scripts/sim/exec';
+import { HACTL_MAIN } from '../../scripts/sim/hbd-unit';
 import { VIP6 } from '../../scripts/sim/pair';
 
 test('cold start: the haresources owner is active, the peer passive, the VIP on one unit', async (t) => {
@@ -70,6 +72,10 @@ test('auto_failback off: the survivor keeps the VIP when the owner returns', asy
   await hp.waitStates('active', 'passive');
   await hp.hbd[0].proc?.kill9();
   await hp.waitVip(['u2'], 5000);
+  // Standby with nobody to take over is refused with hbd's reason, exit 2.
+  const refused = spawnSync(process.execPath, [HACTL_MAIN(), 'standby'], { env: { ...process.env, ...hp.hbd[1].env } });
+  t.is(refused.status, 2, refused.stderr.toString());
+  t.regex(refused.stderr.toString(), /^hactl: standby refused: the peer u1 is dead, nobody can take over; u2 keeps the resources\n$/);
   hp.hbd[0].start();
   await hp.waitStates('passive', 'active', 8000);
   t.deepEqual([...(await hp.watchVip(1500))], ['u2']);
@@ -79,7 +85,10 @@ test('manual failover with hactl standby and takeover', async (t) => {
   const hp = await HbdPair.start({ ...FAST, autoFailback: true });
   t.teardown(() => hp.stop());
   await hp.waitStates('active', 'passive');
-  t.regex(await hp.hbd[0].hactl('standby'), /standby requested/);
+  t.regex(await hp.hbd[0].hactl('takeover'), /^nothing to do: u1 is already active and holds the resources\n$/, 'takeover on the active unit changes nothing');
+  t.regex(await hp.hbd[1].hactl('standby'), /^nothing to do: u2 is already passive, u1 holds the resources\n$/, 'standby on the passive unit changes nothing');
+  t.deepEqual([...(await hp.watchVip(500))], ['u1'], 'and nothing moved');
+  t.regex(await hp.hbd[0].hactl('standby'), /standby requested: u1 hands the resources to u2/);
   await hp.waitVip(['u2'], 5000);
   await hp.waitStates('passive', 'active');
   t.deepEqual([...(await hp.watchVip(1000))], ['u2'], 'auto_failback does not undo a manual standby');

@@ -9,6 +9,7 @@ import { AppError } from '../runtime/errors';
 import { EXIT } from '../runtime/exit-codes';
 import { callMember, connectSystemBus, getServiceProxy } from '../runtime/dbus';
 import { renderStatus, type StatusView } from './status-view';
+import { planManual } from './manual-plan';
 
 const USAGE = `Usage: hactl COMMAND [--json]
 Commands:
@@ -20,7 +21,11 @@ Commands:
 Options:
   --json      machine-readable status
   -h, --help  this text; --version the version
-Exit codes: 0 ok, 64 usage, 69 hbd not running or bus unavailable, 1 failure.
+standby on the passive unit and takeover on the active one change nothing:
+they say so and exit 0 without asking hbd (as hb_standby/hb_takeover do).
+Exit codes: 0 ok (also "nothing to do"), 2 refused (standby while the peer is
+dead, any request while hbd is still in init), 64 usage, 69 hbd not running or
+bus unavailable, 1 failure.
 The bus comes from DBUS_SYSTEM_BUS_ADDRESS (the system bus when unset).`;
 
 void runTool({
@@ -36,9 +41,20 @@ void runTool({
     const bus = await connectSystemBus();
     try {
       const hbd = await getServiceProxy(bus, 'hbd');
+      const status = async (): Promise<StatusView> => JSON.parse((await callMember(hbd.iface, 'Status')) as string) as StatusView;
       if (cmd === 'status') {
-        const view = JSON.parse((await callMember(hbd.iface, 'Status')) as string) as StatusView;
+        const view = await status();
         out.write(cli.values.json === true ? `${JSON.stringify(view, null, 2)}\n` : renderStatus(view));
+        return EXIT.OK;
+      }
+      if (cmd === 'standby' || cmd === 'takeover') {
+        const plan = planManual(cmd, await status());
+        if (plan.kind === 'refused') {
+          process.stderr.write(`hactl: ${plan.message}\n`);
+          return EXIT.REFUSED;
+        }
+        if (plan.kind === 'send') await callMember(hbd.iface, methods[cmd] ?? '');
+        out.write(`${plan.message}\n`);
         return EXIT.OK;
       }
       await callMember(hbd.iface, methods[cmd] ?? '');

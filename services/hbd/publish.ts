@@ -41,6 +41,7 @@ export function statusView(p: PublishInput): StatusView {
     pingConfigured: p.pingConfigured,
     healthy: e.healthy,
     generation: p.generation,
+    manual: { ...e.manual },
   };
 }
 

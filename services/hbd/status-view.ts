@@ -26,6 +26,8 @@ export interface StatusView {
   pingConfigured: number;
   healthy: boolean;
   generation: number;
+  /** The standing hb_standby/hb_takeover record (node '' = none), as both units agree on it. */
+  manual: { epoch: number; node: string };
 }
 
 const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
