@@ -1,14 +1,15 @@
 /**
  * Follow one appliance service's properties over D-Bus while it comes and
- * goes (statusd's name-watch, props-proxy and props-mirror, reused): `cb`
- * gets the properties at every change, and null while the name has no
- * owner. A restarted service is read afresh; a failed read is retried.
+ * goes (runtime/dbus-follow: name-watch, props-proxy and props-mirror, as
+ * statusd's sources use them): `cb` gets the properties at every change, and
+ * null while the name has no owner. A restarted service is read afresh; a
+ * failed read is retried.
  */
 import { busNamesOf, type MessageBus } from '../../runtime/dbus';
 import type { Logger } from '../../runtime/log';
-import { watchName, type NameWatch } from '../../statusd/adapters/name-watch';
-import { propsProxy, type Props } from '../../statusd/adapters/props-proxy';
-import { PropsMirror } from '../../statusd/adapters/props-mirror';
+import { watchName, type NameWatch } from '../../runtime/dbus-follow/name-watch';
+import { propsProxy, type Props } from '../../runtime/dbus-follow/props-proxy';
+import { PropsMirror } from '../../runtime/dbus-follow/props-mirror';
 
 const RETRY_MS = [500, 1000, 2000, 5000];
 

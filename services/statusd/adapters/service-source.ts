@@ -9,9 +9,9 @@ import type { Logger } from '../../runtime/log';
 import { errorMessage } from '../../runtime/errors';
 import { NOT_RUNNING, viewFor } from '../core/service-views';
 import type { Publish, StateSource } from '../ports/state-source';
-import { watchName, type NameWatch } from './name-watch';
-import { propsProxy } from './props-proxy';
-import { PropsMirror } from './props-mirror';
+import { watchName, type NameWatch } from '../../runtime/dbus-follow/name-watch';
+import { propsProxy } from '../../runtime/dbus-follow/props-proxy';
+import { PropsMirror } from '../../runtime/dbus-follow/props-mirror';
 
 /** Retries of a read that failed while the service is on the bus. */
 const RETRY_MS = [500, 1000, 2000, 5000, 10_000];

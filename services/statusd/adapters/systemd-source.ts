@@ -14,9 +14,9 @@ import type { Logger } from '../../runtime/log';
 import { unitView } from '../core/system-views';
 import type { UnitControl } from '../ports/controls';
 import type { Publish, StateSource } from '../ports/state-source';
-import { watchName, type NameWatch } from './name-watch';
-import { propsProxy, type Props, type PropsProxy } from './props-proxy';
-import { PropsMirror } from './props-mirror';
+import { watchName, type NameWatch } from '../../runtime/dbus-follow/name-watch';
+import { propsProxy, type Props, type PropsProxy } from '../../runtime/dbus-follow/props-proxy';
+import { PropsMirror } from '../../runtime/dbus-follow/props-mirror';
 
 export const SYSTEMD = { name: 'org.freedesktop.systemd1', path: '/org/freedesktop/systemd1', manager: 'org.freedesktop.systemd1.Manager', unit: 'org.freedesktop.systemd1.Unit', service: 'org.freedesktop.systemd1.Service' };
 

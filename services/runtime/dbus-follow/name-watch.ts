@@ -3,8 +3,8 @@
  * NameOwnerChanged (one match rule per watched name) and ask for its
  * current owner once at the start.
  */
-import type { MessageBus } from '../../runtime/dbus';
-import { BUS_DAEMON, callRaw, onSignal } from '../../runtime/dbus-raw';
+import type { MessageBus } from '../dbus';
+import { BUS_DAEMON, callRaw, onSignal } from '../dbus-raw';
 
 /** Called with the new unique owner, or null when the name is gone. */
 export type OwnerCallback = (owner: string | null) => void;

@@ -5,8 +5,8 @@
  * that object, accepted only from the owner the caller names.
  */
 import type * as dbus from 'dbus-next';
-import type { MessageBus } from '../../runtime/dbus';
-import { callRaw, onSignal, type CallTarget } from '../../runtime/dbus-raw';
+import type { MessageBus } from '../dbus';
+import { callRaw, onSignal, type CallTarget } from '../dbus-raw';
 
 const PROPERTIES = 'org.freedesktop.DBus.Properties';
 
