@@ -8,7 +8,7 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { HbdPair, FAST, logsOfLastPair } from './testing/pair-harness';
+import { HbdPair, FAST, logsOfLastPair } from '../../scripts/sim/hbd-pair';
 import { HBD_MAIN } from '../../scripts/sim/hbd-unit';
 import { run, waitFor, sleep } from '../../scripts/sim/exec';
 import { VIP } from '../../scripts/sim/pair';
@@ -50,6 +50,20 @@ test('a bad ha.cf: exit 78, every problem with file and line, nothing touched', 
     t.regex(r.stderr, /ha\.cf:\d+: deadtime: .*line/);
     t.true(r.stderr.split('\n').filter(Boolean).length >= 8, 'all problems at once');
   }
+});
+
+test('--check-config reports once: one line per problem on stderr, nothing on stdout; a good config prints its warnings and OK only', (t) => {
+  const bad = hbd('--check-config', '-c', configDir(t, 'ha.cf.bad-directives'), '--node', 'lbmaster');
+  t.is(bad.status, 78);
+  t.is(bad.stdout, '', 'no log line besides the report');
+  const lines = bad.stderr.split('\n').filter(Boolean);
+  t.true(lines.every((l) => l.startsWith('hbd: ') && l.includes('ha.cf:')), bad.stderr);
+  t.is(new Set(lines).size, lines.length, 'no problem reported twice');
+  const good = hbd('--check-config', '-c', configDir(t, 'ha.cf.lbo'), '--node', 'lbmaster');
+  t.is(good.status, 0);
+  t.is(good.stderr, '');
+  const out = good.stdout.split('\n').filter(Boolean);
+  t.is(out.filter((l) => !l.startsWith('warning: ')).join('|'), 'hbd: configuration OK');
 });
 
 test('contradictory timings are refused with the rule that is broken', (t) => {

@@ -102,12 +102,14 @@ async function loadOrExit<C>(def: ServiceDefinition<C>, cli: ParsedCli, log: Log
   try {
     return await def.loadConfig(cli);
   } catch (err) {
+    // --check-config reports once, in words on stderr; a service start also logs the event for the journal.
+    const checkOnly = cli.values['check-config'] === true;
     if (err instanceof ConfigError) {
       for (const p of err.problems) process.stderr.write(`${def.name}: ${formatProblem(p)}\n`);
-      log.error({ problems: err.problems }, 'invalid configuration; nothing was changed');
+      if (!checkOnly) log.error({ problems: err.problems }, 'invalid configuration; nothing was changed');
       process.exit(EXIT.CONFIG);
     }
-    log.fatal({ err }, 'cannot load configuration');
+    if (!checkOnly) log.fatal({ err }, 'cannot load configuration');
     process.stderr.write(`${def.name}: ${errorMessage(err)}\n`);
     process.exit(isAppError(err) ? exitCodeFor(err.code) : EXIT.FAILURE);
   }
