@@ -19,7 +19,7 @@ import { POLICY_FILE } from '../scripts/sim/pair';
 import { PaneldUnit } from '../scripts/sim/paneld-unit';
 import { sleep } from '../scripts/sim/exec';
 import { connectSystemBus, getServiceProxy } from '../services/runtime/dbus';
-import { StandIns } from '../services/paneld/testing/stand-ins';
+import { StandIns } from '../scripts/sim/stand-ins';
 import { summarize, type Benchmark, type BenchRow } from './lib/types';
 import { cpuMs, quantile, sampleRss } from './statusd/proc';
 

@@ -1,7 +1,7 @@
 /** hbd on a simulated pair: election, crash failover with gratuitous ARP, failback, manual failover. */
 import test from 'ava';
-import { HbdPair, ArpWatch, FAST } from './testing/pair-harness';
-import { logsOfLastPair } from './testing/pair-harness';
+import { HbdPair, ArpWatch, FAST } from '../../scripts/sim/hbd-pair';
+import { logsOfLastPair } from '../../scripts/sim/hbd-pair';
 
 test.afterEach.always((t) => {
   if (!t.passed) t.log(logsOfLastPair());

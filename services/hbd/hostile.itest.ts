@@ -1,7 +1,7 @@
 /** Hostile input never reaches the election: forged, replayed, truncated and random frames on both transports. */
 import test from 'ava';
 import * as path from 'node:path';
-import { HbdPair, FAST, logsOfLastPair } from './testing/pair-harness';
+import { HbdPair, FAST, logsOfLastPair } from '../../scripts/sim/hbd-pair';
 import { repoRoot } from '../runtime/cli';
 import { waitFor } from '../../scripts/sim/exec';
 

@@ -1,7 +1,7 @@
 /** Links and split brain: one medium lost is not a failover; both lost, the ping node decides. */
 import test, { type ExecutionContext } from 'ava';
-import { HbdPair, FAST } from './testing/pair-harness';
-import { logsOfLastPair } from './testing/pair-harness';
+import { HbdPair, FAST } from '../../scripts/sim/hbd-pair';
+import { logsOfLastPair } from '../../scripts/sim/hbd-pair';
 
 test.afterEach.always((t) => {
   if (!t.passed) t.log(logsOfLastPair());

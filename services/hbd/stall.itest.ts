@@ -6,7 +6,7 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { HbdPair, FAST, logsOfLastPair } from './testing/pair-harness';
+import { HbdPair, FAST, logsOfLastPair } from '../../scripts/sim/hbd-pair';
 import { run, sleep } from '../../scripts/sim/exec';
 import { VIP } from '../../scripts/sim/pair';
 

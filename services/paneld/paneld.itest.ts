@@ -13,7 +13,7 @@ import { POLICY_FILE } from '../../scripts/sim/pair';
 import { PaneldUnit, PANELD_MAIN, SIM_LEDS } from '../../scripts/sim/paneld-unit';
 import { spawn } from 'node:child_process';
 import { waitFor } from '../../scripts/sim/exec';
-import { HBD_ACTIVE, StandIns, interfaces } from './testing/stand-ins';
+import { HBD_ACTIVE, StandIns, interfaces } from '../../scripts/sim/stand-ins';
 import type { MessageBus } from '../runtime/dbus';
 import { ledFiles } from './testing/led-tree';
 

@@ -10,10 +10,10 @@ import test from 'ava';
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { exportPaneld, PANELD_NAMES } from '../paneld/adapters/dbus-api';
 import { busNamesOf, callMember, connectSystemBus, exportObject, getServiceProxy, ownName } from '../runtime/dbus';
 import { startNicd } from '../../scripts/sim/nicd-unit';
-import { HbdPair, FAST, logsOfLastPair } from '../hbd/testing/pair-harness';
+import { HbdPair, FAST, logsOfLastPair } from '../../scripts/sim/hbd-pair';
+import { StandIns } from '../../scripts/sim/stand-ins';
 import { startUnitStatusd, type UnitStatusd } from './testing/unit-statusd';
 import { launchInNamespace } from './testing/browser';
 
@@ -109,13 +109,12 @@ test('System Overview of a simulated pair in Chromium: log in, watch a failover 
   await ownName(csync, names.name);
   await p2.waitForFunction(() => document.getElementById('sync-lamp')?.getAttribute('data-status') === 'green', undefined, { timeout: 5000 });
   // paneld's own D-Bus export, as a stand-in panel: the Front panel card shows its LCD rows.
-  const panelBus = await connectSystemBus(hp.u2.busAddress);
-  t.teardown(() => panelBus.disconnect());
-  exportPaneld(panelBus, {
+  const panel = new StandIns(hp.u2.busAddress);
+  t.teardown(() => panel.stop());
+  await panel.startPaneld({
     Lcd: ['lb2 SLAVE  PASSIV', '198.18.0.2/24'], LcdSize: '16x2', LcdConnected: true, Mode: 'normal',
     Leds: [['ha', 'lbos:green:ha', 'off', '']], Alerts: [], Banner: '', BannerFile: '',
-  }, { pressKey: () => undefined, statusJson: () => '{}' });
-  await ownName(panelBus, PANELD_NAMES.name);
+  });
   await p2.waitForFunction(() => document.getElementById('panel-lcd')?.textContent === 'lb2 SLAVE  PASSIV\n198.18.0.2/24', undefined, { timeout: 5000 });
 
   // Time stamps on both sides of the same D-Bus change, on one clock.

@@ -1,16 +1,17 @@
 /**
  * Integration-test harness: a simulated pair running hbd, with probes that
  * read what a user would check (VIP on eth0, hbd's D-Bus properties, ARP on
- * the LAN). Used by *.itest.ts and benchmarks.
+ * the LAN). Used by hbd's *.itest.ts and by statusd's browser test, so it is
+ * part of the kit rather than of hbd.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { SimPair, VIP, VIP6, type SimUnit } from '../../../scripts/sim/pair';
-import { writeHbdConfigs, type HbdPairSettings } from '../../../scripts/sim/hbd-config';
-import { HbdUnit } from '../../../scripts/sim/hbd-unit';
-import { run, sleep, waitFor } from '../../../scripts/sim/exec';
-import { connectSystemBus, getServiceProxy, callMember, type MessageBus } from '../../runtime/dbus';
+import { SimPair, VIP, VIP6, type SimUnit } from './pair';
+import { writeHbdConfigs, type HbdPairSettings } from './hbd-config';
+import { HbdUnit } from './hbd-unit';
+import { run, sleep, waitFor } from './exec';
+import { connectSystemBus, getServiceProxy, callMember, type MessageBus } from '../../services/runtime/dbus';
 
 export const FAST: HbdPairSettings = { keepalive: '100ms', warntime: '300ms', deadtime: '500ms', initdead: '1s', autoFailback: false };
 

@@ -1,17 +1,21 @@
 /**
- * Stand-ins for hbd, nicd and csyncd on a private bus, exported with the
- * services' own D-Bus API code (their adapters/dbus-api.ts), for tests
- * that drive paneld through states the real services reach only slowly.
- * nicd's stand-in parses what it is given with nicd's own parser and
- * answers Apply with a pending (commit-confirmed) change when asked to.
+ * Stand-ins for hbd, nicd, csyncd and paneld on a private bus, exported with
+ * the services' own D-Bus API code (their adapters/dbus-api.ts), for tests
+ * that drive a consumer (paneld, statusd) through states the real services
+ * reach only slowly. They live in the kit, not beside one service, because
+ * they speak for several: a service's tests never import another service.
+ * nicd's stand-in parses what it is given with nicd's own parser
+ * (services/runtime/netconf) and answers Apply with a pending
+ * (commit-confirmed) change when asked to.
  */
-import { connectSystemBus, ownName, type ExportedObject, type MessageBus } from '../../runtime/dbus';
-import { AppError } from '../../runtime/errors';
-import { exportHbd, HBD_NAMES, type HbdProperties } from '../../hbd/adapters/dbus-api';
-import { exportNicd, NICD_NAMES, type InterfaceTuple, type NicdProperties } from '../../nicd/adapters/dbus-api';
-import { exportCsyncd, CSYNCD_NAMES } from '../../csyncd/adapters/dbus-api';
-import { parseNetworkConfig } from '../../runtime/netconf/parse';
-import type { StatusView } from '../../csyncd/status-view';
+import { connectSystemBus, ownName, type ExportedObject, type MessageBus } from '../../services/runtime/dbus';
+import { AppError } from '../../services/runtime/errors';
+import { exportHbd, HBD_NAMES, type HbdProperties } from '../../services/hbd/adapters/dbus-api';
+import { exportNicd, NICD_NAMES, type InterfaceTuple, type NicdProperties } from '../../services/nicd/adapters/dbus-api';
+import { exportCsyncd, CSYNCD_NAMES } from '../../services/csyncd/adapters/dbus-api';
+import { exportPaneld, PANELD_NAMES, type PaneldProperties } from '../../services/paneld/adapters/dbus-api';
+import { parseNetworkConfig } from '../../services/runtime/netconf/parse';
+import type { StatusView } from '../../services/csyncd/status-view';
 
 export const HBD_ACTIVE: HbdProperties = {
   Node: 'lb1', Peer: 'lb2', Role: 'master', State: 'active', PeerStatus: 'up', PeerState: 'standby',
@@ -45,6 +49,7 @@ export class StandIns {
   hbd: ExportedObject | null = null;
   nicd: ExportedObject | null = null;
   csyncd: ExportedObject | null = null;
+  paneld: ExportedObject | null = null;
   readonly hbdCalls: string[] = [];
   readonly nicdCalls: NicdCalls = { applied: [], confirms: 0, rollbacks: 0 };
   private config = NETWORK_CONF;
@@ -114,6 +119,14 @@ export class StandIns {
     const fail = (): Promise<string> => Promise.reject(new AppError('NOT_SUPPORTED', 'stand-in'));
     this.csyncd = exportCsyncd(b, view, { push: fail, pushAll: fail, save: fail, check: fail, status: () => '{}' });
     await ownName(b, CSYNCD_NAMES.name);
+    return b;
+  }
+
+  /** A panel showing `props`; its keys do nothing. */
+  async startPaneld(props: PaneldProperties): Promise<MessageBus> {
+    const b = await this.connect();
+    this.paneld = exportPaneld(b, props, { pressKey: () => undefined, statusJson: () => '{}' });
+    await ownName(b, PANELD_NAMES.name);
     return b;
   }
 
