@@ -3,12 +3,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help deps build lint test test-unit test-integration demo bench clean
+.PHONY: help deps build lint test test-unit test-integration demo bench bench-plan clean
 
 help:
 	@echo "make demo    - build and start a simulated pair of appliances (Ctrl-C stops and cleans)"
 	@echo "make test    - unit and integration tests; closing line 'N passed, N failed, N skipped'"
-	@echo "make bench   - benchmarks -> bench/results/*.json and BENCHMARKS.md (BENCH=name to pick)"
+	@echo "make bench   - benchmarks -> bench/results/*.json and BENCHMARKS.md (BENCH=name to pick; about 1 h 15 min for all, see bench-plan)"
+	@echo "make bench-plan - what make bench would run and how long each part should take"
 	@echo "make build   - compile TypeScript to dist/"
 	@echo "make lint    - eslint: floating promises, exhaustive switches"
 	@echo "make clean   - remove dist/ and leftovers of crashed simulations"
@@ -36,6 +37,9 @@ demo: build
 
 bench: build
 	@node dist/bench/run.js $(BENCH)
+
+bench-plan: build
+	@node dist/bench/run.js --plan $(BENCH)
 
 clean:
 	-@[ -f dist/scripts/sim/clean.js ] && node dist/scripts/sim/clean.js

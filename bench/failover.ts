@@ -23,7 +23,7 @@ import { heartbeatDriver } from './failover/heartbeat';
 import { keepalivedDriver } from './failover/keepalived';
 import { buildRows } from './failover/rows';
 import { intFromEnv } from './lib/env';
-import { DEFAULT_IDLE_S, DEFAULT_REPS, SERIES, idleSeconds } from './failover/settings';
+import { DEFAULT_IDLE_S, DEFAULT_REPS, idleSeconds, selectedSeries } from './failover/settings';
 import { runSeries, type SeriesOutcome } from './failover/trial';
 import { lanMac } from './lib/unit-net';
 import type { Benchmark } from './lib/types';
@@ -54,8 +54,7 @@ export const failoverBench: Benchmark = {
     const reps = intFromEnv('BENCH_REPS', DEFAULT_REPS, 1);
     const idle = intFromEnv('BENCH_IDLE_S', DEFAULT_IDLE_S, 1);
     for (const w of [reps.warning, idle.warning]) if (w !== undefined) log(w);
-    const only = (process.env.BENCH_FAILOVER_ONLY ?? '').split(',').filter((x) => x !== '');
-    const series = SERIES.filter((x) => only.length === 0 || only.some((o) => `${x.system} ${x.setting}`.includes(o)));
+    const series = selectedSeries();
     log(`${series.length} series x ${reps.value} trials, idle window ${idle.value} s at 1 s timers, <= 10 s at the others`);
     const pair = await SimPair.create({ serial: false });
     let watch: GarpWatch | undefined;

@@ -1,9 +1,13 @@
 /**
- * Benchmark runner: `node dist/bench/run.js [name...]` (make bench BENCH=name).
+ * Benchmark runner: `node dist/bench/run.js [--plan] [name...]` (make bench BENCH=name;
+ * make bench-plan prints what would run and how long it should take).
  * Runs the named benchmarks (all by default), saves bench/results/<name>.json
- * and regenerates BENCHMARKS.md from every saved result.
+ * and regenerates BENCHMARKS.md from every saved result. Says before it
+ * starts how long each should take (bench/lib/estimates.ts, and the last
+ * run's real time), then stamps every progress line with the time elapsed.
  */
-import { machineInfo, saveResult, writeBenchmarksMd } from './lib/report';
+import { lastResult, machineInfo, saveResult, writeBenchmarksMd } from './lib/report';
+import { expectedMinutes, formatMinutes, KNOBS } from './lib/estimates';
 import type { Benchmark } from './lib/types';
 import { runtimeBench } from './runtime';
 import { failoverBench } from './failover';
@@ -16,17 +20,42 @@ import { hwtestBench } from './hwtest';
 
 const BENCHMARKS: Benchmark[] = [runtimeBench, failoverBench, soakBench, csyncBench, statusdBench, imagesBench, paneldBench, hwtestBench];
 
+const clock = (ms: number): string => {
+  const s = Math.floor(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+};
+
+function plan(chosen: readonly Benchmark[]): string {
+  const lines = chosen.map((b, i) => {
+    const last = lastResult(b.name)?.durationS;
+    return `  ${i + 1}. ${b.name.padEnd(9)} ~${formatMinutes(expectedMinutes(b.name))}${last === undefined ? '' : ` (last run ${formatMinutes(last / 60)})`}  ${b.title}`;
+  });
+  const total = chosen.reduce((a, b) => a + expectedMinutes(b.name), 0);
+  const knobs = Object.keys(KNOBS).filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k] ?? ''}`);
+  return [`bench: ${chosen.length} benchmark(s), about ${formatMinutes(total)} in all on 2 cores${knobs.length > 0 ? ` with ${knobs.join(' ')}` : ''}:`, ...lines,
+    '  (knobs: README "Benchmarks" or bench/lib/estimates.ts; BENCH=name runs one)', ''].join('\n');
+}
+
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const planOnly = args.includes('--plan');
+  const wanted = args.filter((a) => a !== '--plan');
   const unknown = wanted.filter((w) => !BENCHMARKS.some((b) => b.name === w));
   if (unknown.length > 0) {
     process.stderr.write(`bench: unknown benchmark(s) ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}\n`);
     process.exit(64);
   }
-  for (const b of BENCHMARKS.filter((x) => wanted.length === 0 || wanted.includes(x.name))) {
-    process.stdout.write(`== ${b.name}: ${b.title}\n`);
-    const rows = await b.run((msg) => process.stdout.write(`   ${msg}\n`));
-    await saveResult({ name: b.name, title: b.title, date: new Date().toISOString(), machine: machineInfo(), rows });
+  const chosen = BENCHMARKS.filter((x) => wanted.length === 0 || wanted.includes(x.name));
+  process.stdout.write(plan(chosen));
+  if (planOnly) return;
+  const t0 = Date.now();
+  for (const [i, b] of chosen.entries()) {
+    const start = Date.now();
+    process.stdout.write(`== [${i + 1}/${chosen.length}] ${b.name}: ${b.title} (~${formatMinutes(expectedMinutes(b.name))})\n`);
+    const rows = await b.run((msg) => process.stdout.write(`   [${clock(Date.now() - start)}] ${msg}\n`));
+    const durationS = Math.round((Date.now() - start) / 1000);
+    await saveResult({ name: b.name, title: b.title, date: new Date().toISOString(), machine: machineInfo(), rows, durationS });
+    process.stdout.write(`== ${b.name} done in ${clock(durationS * 1000)} (total ${clock(Date.now() - t0)})\n`);
   }
   await writeBenchmarksMd();
   process.stdout.write('BENCHMARKS.md updated\n');

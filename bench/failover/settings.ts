@@ -45,3 +45,9 @@ export const SERIES: readonly SeriesSpec[] = [
   { system: 'hbd', setting: 'keepalive 20 ms, deadtime 60 ms', timing: hb(20, 60), tiers: ['fastest'], rss: false },
 ];
 
+
+/** The series BENCH_FAILOVER_ONLY picks: those whose "system setting" contains one of its comma-separated words (all when unset). */
+export function selectedSeries(only = process.env.BENCH_FAILOVER_ONLY ?? ''): SeriesSpec[] {
+  const words = only.split(',').filter((x) => x !== '');
+  return SERIES.filter((x) => words.length === 0 || words.some((o) => `${x.system} ${x.setting}`.includes(o)));
+}

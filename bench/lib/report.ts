@@ -22,6 +22,15 @@ export async function saveResult(r: BenchResult): Promise<void> {
   await writeFileAtomic(path.join(RESULTS_DIR(), `${r.name}.json`), JSON.stringify(r, null, 2) + '\n');
 }
 
+/** The saved result of one benchmark, or null. */
+export function lastResult(name: string): BenchResult | null {
+  try {
+    return JSON.parse(readFileSync(path.join(RESULTS_DIR(), `${name}.json`), 'utf8')) as BenchResult;
+  } catch {
+    return null;
+  }
+}
+
 function loadResults(): BenchResult[] {
   return readdirSync(RESULTS_DIR())
     .filter((f) => f.endsWith('.json'))
@@ -41,7 +50,7 @@ export function renderMarkdown(results: readonly BenchResult[]): string {
   ];
   for (const r of results) {
     const m = r.machine;
-    parts.push(`## ${r.title} (\`${r.name}\`)`, '', `Run ${r.date} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}.`, '');
+    parts.push(`## ${r.title} (\`${r.name}\`)`, '', `Run ${r.date} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}${r.durationS === undefined ? '' : `; took ${Math.round(r.durationS / 60)} min`}.`, '');
     parts.push('| metric | setting | system | median | min | max | n | unit | note |', '|---|---|---|---:|---:|---:|---:|---|---|');
     for (const row of r.rows) {
       parts.push(`| ${row.metric} | ${row.setting} | ${row.system} | ${fmt(row.median)} | ${fmt(row.min)} | ${fmt(row.max)} | ${row.n} | ${row.unit} | ${row.note ?? ''} |`);

@@ -21,6 +21,8 @@ export interface BenchResult {
   date: string;
   machine: MachineInfo;
   rows: BenchRow[];
+  /** How long the run took (absent in results saved before it was recorded). */
+  durationS?: number;
 }
 
 export interface MachineInfo {
