@@ -14,6 +14,19 @@ test('crc32 check values (IEEE 802.3)', (t) => {
   t.is(crc32(Buffer.from('The quick brown fox jumps over the lazy dog')), 0x414fa339);
 });
 
+test('wire bytes pinned: frames recorded from the CRC-32 the serial link has always used', (t) => {
+  // Made by encodeFrame before the hand-written CRC-32 gave way to zlib.crc32; a peer running older
+  // firmware sends exactly these bytes, so they must still encode the same and decode.
+  const recorded: [Buffer, string][] = [
+    [TRICKY, 'c04842dbdc01dbdddcdbdcdbdcdbdd00ff67259016c0'],
+    [Buffer.from('hbd advert 1'), 'c0686264206164766572742031f8874bbec0'],
+  ];
+  for (const [payload, hex] of recorded) {
+    t.is(encodeFrame(payload).toString('hex'), hex);
+    t.deepEqual(new FrameDecoder().push(Buffer.from(hex, 'hex')), [{ ok: true, payload }]);
+  }
+});
+
 test('encode escapes END and ESC and brackets the frame with END', (t) => {
   const f = encodeFrame(Buffer.from([END, ESC, 0x41]));
   t.is(f[0], END);
