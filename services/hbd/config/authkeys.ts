@@ -103,6 +103,9 @@ function select(w: Walk): Authkeys | undefined {
   }
   const at = { file: w.file, line: k.line, key: String(k.index) };
   if (k.method === 'crc') {
+    // Refused, so never computed and no CRC code kept for it. Heartbeat's crc (HBauth/crc.c) is not
+    // zlib's CRC-32 that the serial frames carry: polynomial 0x04C11DB7 shifted MSB-first (the POSIX
+    // cksum table), initial value 0, final NOT, sent as hex. Accepting it would need that code back.
     w.problems.add({ ...at, message: 'crc gives no authentication; use sha256' });
     return undefined;
   }

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { crc32 } from './crc32';
+import { crc32 } from 'node:zlib';
 import { END, ESC, ESC_END, FrameDecoder, MAX_FRAME_BYTES, encodeFrame, type FrameVerdict } from './serial-frame';
 import { Prng } from './prng';
 
@@ -8,7 +8,7 @@ const reasons = (vs: FrameVerdict[]): string[] => vs.flatMap((v) => (v.ok ? [] :
 /** A payload that exercises both escapes. */
 const TRICKY = Buffer.from([0x48, 0x42, END, 0x01, ESC, ESC_END, END, END, ESC, 0x00, 0xff]);
 
-test('crc32 check values (IEEE 802.3)', (t) => {
+test('crc32 check values (IEEE 802.3): the CRC the frames carry', (t) => {
   t.is(crc32(Buffer.from('123456789')), 0xcbf43926);
   t.is(crc32(Buffer.alloc(0)), 0);
   t.is(crc32(Buffer.from('The quick brown fox jumps over the lazy dog')), 0x414fa339);

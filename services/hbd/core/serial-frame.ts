@@ -1,6 +1,8 @@
 /**
  * Framing of heartbeat adverts on the serial line: SLIP (RFC 1055) around
- * `payload || CRC-32(payload)` (little-endian, as Ethernet sends it).
+ * `payload || CRC-32(payload)` (little-endian, as Ethernet sends it). The
+ * CRC is zlib's (IEEE 802.3: reflected polynomial 0xEDB88320, initial value
+ * and final XOR 0xFFFFFFFF), Node's zlib.crc32 since 20.15.
  *
  *   wire:  END  escaped(payload ++ crc32le)  END
  *   END 0xC0, ESC 0xDB; in data 0xC0 -> ESC ESC_END (0xDC), 0xDB -> ESC ESC_ESC (0xDD)
@@ -27,8 +29,8 @@
  *  | CRC mismatch         | bad-crc    |
  *  | otherwise            | ok         |
  */
+import { crc32 } from 'node:zlib';
 import { AppError } from '../../runtime/errors';
-import { crc32 } from './crc32';
 
 export const END = 0xc0;
 export const ESC = 0xdb;
@@ -115,7 +117,7 @@ export class FrameDecoder {
     if (len === 0) return undefined;
     if (len < 1 + CRC_BYTES) return { ok: false, reason: 'short' };
     const bodyLen = len - CRC_BYTES;
-    if (crc32(this.buf, 0, bodyLen) !== this.buf.readUInt32LE(bodyLen)) return { ok: false, reason: 'bad-crc' };
+    if (crc32(this.buf.subarray(0, bodyLen)) !== this.buf.readUInt32LE(bodyLen)) return { ok: false, reason: 'bad-crc' };
     return { ok: true, payload: Buffer.from(this.buf.subarray(0, bodyLen)) };
   }
 }
