@@ -17,22 +17,10 @@ cleanup_vms() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# KVM only when a guest can really run on it (here /dev/kvm exists but fails).
-accel() {
-  if [ -z "${LBOS_ACCEL:-}" ]; then
-    LBOS_ACCEL=tcg
-    # SeaBIOS under KVM for a few seconds: it logs to the debug port and reaches
-    # "No bootable device" only if the guest really runs.
-    if [ -w /dev/kvm ]; then
-      local log; log=$(mktemp /tmp/lbos-kvm-probe.XXXXXX)
-      timeout 8 qemu-system-x86_64 -accel kvm -M q35 -m 64 -display none -nodefaults -no-reboot \
-        -chardev "file,id=dbg,path=$log" -device isa-debugcon,iobase=0x402,chardev=dbg >/dev/null 2>&1 || true
-      grep -q 'No bootable device\|Booting from' "$log" && LBOS_ACCEL=kvm
-      rm -f "$log"
-    fi
-  fi
-  echo "$LBOS_ACCEL"
-}
+# KVM or TCG: accel_decide, accel, the fallback (accel.sh); the disk layout
+# (slot A's offset, for the probe's kernel).
+. "$ROOTFS_DIR/lib/layout.sh"
+. "$ROOTFS_DIR/test/accel.sh"
 
 # make_seed DIR FILES_DIR -> DIR/seed.img: FAT, label LBOSSEED, FILES_DIR's tree.
 make_seed() {

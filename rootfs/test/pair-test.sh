@@ -35,6 +35,7 @@ for n in 1 2; do
   seed_files "$d/seed" "$n" "lbos-$n" "$base/key.pub" pair
   make_seed "$d" "$d/seed"
 done
+accel_decide "$QCOW" qcow2 || fail "bad LBOS_ACCEL"
 stage pair "starting lbos-1 and lbos-2 (heartbeat LAN 127.0.0.1:$HB_PORT, serial cable 127.0.0.1:$SERIAL_PORT)"
 start_vm lbos-1 "$base/u1" "$QCOW" qcow2 bios virtio \
   -netdev "socket,id=hb,listen=127.0.0.1:$HB_PORT" -device virtio-net-pci,netdev=hb,mac=52:54:00:00:01:02 \
