@@ -21,7 +21,7 @@ test('the LB-2000 example profile', (t) => {
     ['eth2', 'eth3', 1000, 256 * M, 0, 800],
   ]);
   t.deepEqual(p.serials.map((s) => [s.device, s.bauds, s.frames]), [['ttyS0', [9600, 19200, 38400, 57600, 115200], 50]]);
-  t.like(p.panel, { width: 20, height: 2, keys: ['Up', 'Down', 'Enter', 'Escape'], host: '127.0.0.1', port: 13666 });
+  t.like(p.panel, { width: 20, height: 2, keys: ['Up', 'Down', 'Enter', 'Escape'], host: '127.0.0.1', port: 13666, driver: 'CFontzPacket' });
   t.deepEqual(p.leds.map((l) => l.name), ['lbos:green:status', 'lbos:amber:fault', 'lbos:green:ha']);
   t.like(p.disks[0], { device: 'sda', minBytes: 60 * G, smart: 'required', readBytes: 256 * M });
   t.deepEqual(p.memory, { min: 7.5 * G, max: 8 * G });

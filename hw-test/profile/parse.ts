@@ -10,7 +10,7 @@
  *   nic          eth0 speed 1000
  *   cable        eth2 eth3 packets 500 bytes 64M max-loss 0 min-mbps 800
  *   serial       ttyS0 bauds 9600,19200,115200 frames 50
- *   panel        size 20x4 keys Up,Down,Enter,Escape server 127.0.0.1:13666
+ *   panel        size 20x4 keys Up,Down,Enter,Escape server 127.0.0.1:13666 driver curses
  *   led          lbos:green:status
  *   disk         sda min-size 30G smart auto read 64M
  *   memory       7.5G..8G
@@ -53,7 +53,7 @@ const DIRECTIVES: Record<string, Directive> = {
   nic: { positional: 1, options: ['speed'], repeat: true, example: 'nic eth0 speed 1000' },
   cable: { positional: 2, options: ['packets', 'bytes', 'max-loss', 'min-mbps'], repeat: true, example: 'cable eth2 eth3 packets 500' },
   serial: { positional: 1, options: ['bauds', 'frames'], repeat: true, example: 'serial ttyS0 bauds 9600,115200' },
-  panel: { positional: 0, options: ['size', 'keys', 'server'], repeat: false, example: 'panel size 20x4 keys Up,Down,Enter,Escape' },
+  panel: { positional: 0, options: ['size', 'keys', 'server', 'driver'], repeat: false, example: 'panel size 20x4 keys Up,Down,Enter,Escape' },
   led: { positional: 1, options: [], repeat: true, example: 'led lbos:green:status' },
   disk: { positional: 1, options: ['min-size', 'smart', 'read'], repeat: true, example: 'disk sda min-size 30G' },
   memory: { positional: 1, options: [], repeat: false, example: 'memory 7.5G..8G' },
@@ -264,8 +264,14 @@ function parsePanel(s: Split, problems: ProblemList): PanelSpec | undefined {
   }
   const keys = opt(s, 'keys', (t) => parseList(t, keyName), [] as string[], problems);
   const server = opt(s, 'server', parseHostPort, DEFAULT_LCDD, problems);
+  const driver = opt(s, 'driver', lcddDriver, undefined as string | undefined, problems);
   if (m === null) return undefined;
-  return { width: Number(m[1]), height: Number(m[2]), keys, host: server.host, port: server.port, line: s.d.line };
+  return { width: Number(m[1]), height: Number(m[2]), keys, host: server.host, port: server.port, ...(driver === undefined ? {} : { driver }), line: s.d.line };
+}
+
+/** An LCDd driver name as in LCDd.conf's Driver= (a module file name: CFontzPacket, hd44780, curses...). */
+function lcddDriver(t: string): Parsed<string> {
+  return /^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(t) ? { ok: true, value: t } : { ok: false, message: `"${t}" is not an LCDd driver name (e.g. CFontzPacket, hd44780)` };
 }
 
 function bounded(v: Parsed<number>, min: number, max: number): Parsed<number> {

@@ -54,6 +54,8 @@ export interface PanelSpec {
   /** LCDd address (loopback on a unit). */
   host: string;
   port: number;
+  /** The LCDd driver of this model's display (Driver= in the image's LCDd.conf; checked at image build). */
+  driver?: string;
   line: number;
 }
 

@@ -14,7 +14,7 @@ cable        eth2 eth3 packets 1000 bytes 256M max-loss 0 min-mbps 800
 
 serial       ttyS0 bauds 9600,19200,38400,57600,115200 frames 50
 
-panel        size 20x2 keys Up,Down,Enter,Escape server 127.0.0.1:13666
+panel        size 20x2 keys Up,Down,Enter,Escape server 127.0.0.1:13666 driver CFontzPacket
 led          lbos:green:status
 led          lbos:amber:fault
 led          lbos:green:ha
