@@ -18,6 +18,7 @@ deps:
 	@scripts/install-deps.sh
 
 build: deps
+	@node scripts/prune-dist.mjs
 	@node_modules/.bin/tsc -p tsconfig.json
 
 lint: build
