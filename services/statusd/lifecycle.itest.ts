@@ -13,7 +13,7 @@ import { repoRoot } from '../runtime/cli';
 import { callMember, connectSystemBus, getServiceProxy } from '../runtime/dbus';
 import { run } from '../../scripts/sim/exec';
 import { startOpenBus } from '../../scripts/sim/bus';
-import { FakeSystemd } from './testing/fake-systemd';
+import { SystemdStandIn } from './testing/systemd-stand-in';
 import { login, request } from './testing/harness';
 
 const MAIN = path.join(repoRoot(), 'dist', 'services', 'statusd', 'main.js');
@@ -56,7 +56,7 @@ test('first start, login with the unit\'s password, statusctl watch, SIGTERM, se
   t.teardown(() => bus.stop());
   const sysBus = await connectSystemBus(bus.address);
   t.teardown(() => sysBus.disconnect());
-  await FakeSystemd.start(sysBus, { 'hbd.service': {}, 'statusd.service': {} });
+  await SystemdStandIn.start(sysBus, { 'hbd.service': {}, 'statusd.service': {} });
   const [https, httpPort] = [await freePort(), await freePort()];
   const conf = path.join(dir, 'statusd.conf');
   writeFileSync(conf, `listen 127.0.0.1\nhttps_port ${https}\nhttp_port ${httpPort}\nunits hbd.service statusd.service\n`);

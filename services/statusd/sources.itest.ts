@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { busNamesOf, connectSystemBus, exportObject, ownName, type MessageBus } from '../runtime/dbus';
 import { startOpenBus, startPrivateBus } from '../../scripts/sim/bus';
 import { POLICY_FILE } from '../../scripts/sim/pair';
-import { FakeSystemd } from './testing/fake-systemd';
+import { SystemdStandIn } from './testing/systemd-stand-in';
 import { FeedClient, login, request, startTestStatusd, type TestStatusd } from './testing/harness';
 import { getAt } from './core/json';
 import type { JsonObject } from './core/json';
@@ -21,7 +21,7 @@ interface Rig {
   openBus: string;
   /** The stand-in systemd's own connection. */
   systemdBus: MessageBus;
-  fake: FakeSystemd;
+  fake: SystemdStandIn;
   at(...path: string[]): unknown;
   waitAt(path: string[], value: unknown, timeoutMs?: number): Promise<number>;
 }
@@ -37,7 +37,7 @@ async function rig(t: import('ava').ExecutionContext): Promise<Rig> {
   t.teardown(() => void lbos.child.kill('SIGTERM'));
   const systemdSide = await connectSystemBus(open.address);
   t.teardown(() => systemdSide.disconnect());
-  const fake = await FakeSystemd.start(systemdSide, { 'hbd.service': { restarts: 2 }, 'nicd.service': { active: 'failed', sub: 'failed' } });
+  const fake = await SystemdStandIn.start(systemdSide, { 'hbd.service': { restarts: 2 }, 'nicd.service': { active: 'failed', sub: 'failed' } });
   const bus = await connectSystemBus(lbos.address);
   const sdBus = await connectSystemBus(open.address);
   t.teardown(() => {
@@ -106,7 +106,7 @@ test('systemd restarting (the name changes owner): statusd subscribes again and 
     await r.s.stop(); // first: a call of statusd still in flight would be answered on a closed connection
     again.disconnect();
   });
-  const fake2 = await FakeSystemd.start(again, { 'hbd.service': { active: 'activating', sub: 'start', restarts: 3 } });
+  const fake2 = await SystemdStandIn.start(again, { 'hbd.service': { active: 'activating', sub: 'start', restarts: 3 } });
   await r.waitAt(['systemd', 'units', 'hbd.service'], { load: 'loaded', active: 'activating', sub: 'start', restarts: 3 });
   t.is(fake2.subscribes, 1);
   t.is(r.at('systemd', 'connected'), true);

@@ -3,7 +3,9 @@
  * namespace on its LAN address with DBUS_SYSTEM_BUS_ADDRESS = the unit's
  * bus, ports 9080/9443 as on the appliance, state in DIR/<unit>/statusd.
  * Optionally a stand-in systemd on its own bus, so the Services table has
- * something to show (the kit has no systemd).
+ * something to show (the kit has no systemd). The demo supervises statusd
+ * itself: it writes the configuration (writeStatusdConf) and spawns with
+ * spawnStatusd, naming its own systemd stand-in's bus.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +16,7 @@ import { connectSystemBus, type MessageBus } from '../../runtime/dbus';
 import { waitFor } from '../../../scripts/sim/exec';
 import type { SimPair, SimProcess, SimUnit } from '../../../scripts/sim/pair';
 import { DEFAULT_UNITS } from '../config/types';
-import { FakeSystemd, type FakeUnitState } from './fake-systemd';
+import { SystemdStandIn, type UnitState } from './systemd-stand-in';
 import { startOpenBus, type PrivateBus as OpenBus } from '../../../scripts/sim/bus';
 
 export const STATUSD_MAIN = (): string => path.join(repoRoot(), 'dist', 'services', 'statusd', 'main.js');
@@ -23,7 +25,7 @@ export interface UnitStatusdOptions {
   /** Extra statusd.conf lines. */
   extra?: string[];
   /** Run a stand-in systemd with these units (default: none, Services shows "systemd not reachable"). */
-  systemd?: Record<string, Partial<FakeUnitState>>;
+  systemd?: Record<string, Partial<UnitState>>;
   logLevel?: string;
 }
 
@@ -35,17 +37,53 @@ export interface UnitStatusd {
   stateDir: string;
   /** The unit's generated password (STATE/initial-password). */
   password(): string;
-  systemd: FakeSystemd | null;
+  systemd: SystemdStandIn | null;
   stop(): Promise<void>;
+}
+
+/** Where a unit's statusd keeps its configuration and state. */
+export interface StatusdFiles {
+  conf: string;
+  /** --state-dir: initial-password, tls/cert.pem, users. */
+  stateDir: string;
+}
+
+/** DIR/<unit>/statusd/statusd.conf (listening on the unit's LAN address) and the state directory. */
+export function writeStatusdConf(unit: SimUnit, o: { systemdBus?: string | null; extra?: string[] } = {}): StatusdFiles {
+  const dir = path.join(unit.dir, 'statusd');
+  const stateDir = path.join(dir, 'state');
+  mkdirSync(stateDir, { recursive: true });
+  const conf = path.join(dir, 'statusd.conf');
+  writeFileSync(conf, [
+    `# statusd of simulated unit ${unit.name}`,
+    `listen ${unit.lanIp}`,
+    `units ${DEFAULT_UNITS.join(' ')}`,
+    ...(o.systemdBus === undefined || o.systemdBus === null ? [] : [`systemd_bus ${o.systemdBus}`]),
+    ...(o.extra ?? []),
+    '',
+  ].join('\n'));
+  return { conf, stateDir };
+}
+
+/** statusd in the unit's namespace, log in DIR/<unit>-statusd.log; `env` adds to its environment. */
+export function spawnStatusd(pair: SimPair, unit: SimUnit, files: StatusdFiles, env: NodeJS.ProcessEnv = {}, logLevel = 'info'): SimProcess {
+  return pair.spawnIn(unit.ns, process.execPath, [STATUSD_MAIN(), '-c', files.conf, '--state-dir', files.stateDir], {
+    env: { ...env, DBUS_SYSTEM_BUS_ADDRESS: unit.busAddress, LOG_LEVEL: logLevel },
+    logName: `${unit.name}-statusd`,
+  });
+}
+
+/** The unit's generated password (STATE/initial-password, until `statusctl passwd` replaces it). */
+export function statusdPassword(stateDir: string): string {
+  return readFileSync(path.join(stateDir, 'initial-password'), 'utf8').trim();
 }
 
 export async function startUnitStatusd(pair: SimPair, unit: SimUnit, o: UnitStatusdOptions = {}): Promise<UnitStatusd> {
   const dir = path.join(unit.dir, 'statusd');
-  const stateDir = path.join(dir, 'state');
-  mkdirSync(stateDir, { recursive: true });
+  mkdirSync(dir, { recursive: true });
   let bus: OpenBus | null = null;
   let sdConn: MessageBus | null = null;
-  let systemd: FakeSystemd | null = null;
+  let systemd: SystemdStandIn | null = null;
   const stopSystemd = async (): Promise<void> => {
     systemd?.stop();
     sdConn?.disconnect();
@@ -55,25 +93,15 @@ export async function startUnitStatusd(pair: SimPair, unit: SimUnit, o: UnitStat
     try {
       bus = await startOpenBus(dir);
       sdConn = await connectSystemBus(bus.address);
-      systemd = await FakeSystemd.start(sdConn, o.systemd);
+      systemd = await SystemdStandIn.start(sdConn, o.systemd);
     } catch (err) {
       await stopSystemd();
       throw err;
     }
   }
-  const conf = path.join(dir, 'statusd.conf');
-  writeFileSync(conf, [
-    `# statusd of simulated unit ${unit.name}`,
-    `listen ${unit.lanIp}`,
-    `units ${DEFAULT_UNITS.join(' ')}`,
-    ...(bus === null ? [] : [`systemd_bus ${bus.address}`]),
-    ...(o.extra ?? []),
-    '',
-  ].join('\n'));
-  const proc = pair.spawnIn(unit.ns, process.execPath, [STATUSD_MAIN(), '-c', conf, '--state-dir', stateDir], {
-    env: { DBUS_SYSTEM_BUS_ADDRESS: unit.busAddress, LOG_LEVEL: o.logLevel ?? 'info' },
-    logName: `${unit.name}-statusd`,
-  });
+  const files = writeStatusdConf(unit, { systemdBus: bus?.address ?? null, extra: o.extra });
+  const { stateDir } = files;
+  const proc = spawnStatusd(pair, unit, files, {}, o.logLevel);
   const stopAll = async (): Promise<void> => {
     await proc.stop();
     await stopSystemd();
@@ -90,7 +118,7 @@ export async function startUnitStatusd(pair: SimPair, unit: SimUnit, o: UnitStat
   return {
     unit, proc, stateDir, systemd,
     url: `https://${unit.lanIp}:9443`,
-    password: () => readFileSync(path.join(stateDir, 'initial-password'), 'utf8').trim(),
+    password: () => statusdPassword(stateDir),
     stop: stopAll,
   };
 }

@@ -1,10 +1,15 @@
 /**
- * A stand-in org.freedesktop.systemd1 for tests, the demo and the benchmark:
- * the Manager methods statusd uses (Subscribe, GetUnit, LoadUnit,
- * RestartUnit) and unit objects with the Unit and Service properties it
- * reads, emitting PropertiesChanged like systemd does after Subscribe().
- * Runs on a test-owned bus (testing/private-bus.ts): the appliance's bus
- * policy lets nobody but systemd own that name.
+ * A stand-in org.freedesktop.systemd1 for tests and the demo: the Manager
+ * methods statusd uses (Subscribe, GetUnit, LoadUnit, RestartUnit) and unit
+ * objects with the Unit and Service properties it reads, emitting
+ * PropertiesChanged like systemd does after Subscribe().
+ *
+ * Alone (statusd's tests) it only pretends: set() changes a unit and a
+ * RestartUnit goes activating -> active after restartTakesMs. With a
+ * restart hook (the demo, scripts/sim/unit-systemd.ts) RestartUnit restarts
+ * a real process and a supervisor set()s the states that process goes
+ * through. Runs on a test-owned bus (scripts/sim/bus.ts, startOpenBus): the
+ * appliance's bus policy lets nobody but systemd own that name.
  */
 import * as dbus from 'dbus-next';
 import { exportObject, type ExportedObject, type MessageBus } from '../../runtime/dbus';
@@ -18,30 +23,38 @@ export function unitPath(unit: string): string {
   return `${ROOT}/unit/${label || '_'}`;
 }
 
-export interface FakeUnitState {
+/** What systemd publishes of a unit (Unit: LoadState, ActiveState, SubState; Service: NRestarts, MainPID). */
+export interface UnitState {
   load: string;
   active: string;
   sub: string;
   restarts: number;
+  /** The main process; 0 when none runs. */
+  mainPid: number;
 }
 
-interface FakeUnit {
+/** Called for RestartUnit(name) instead of the pretended state change. */
+export type RestartHook = (unit: string) => void;
+
+interface PublishedUnit {
   unit: ExportedObject;
   service: ExportedObject;
 }
 
-export class FakeSystemd {
+export class SystemdStandIn {
   readonly restartCalls: string[] = [];
   subscribes = 0;
-  private readonly units = new Map<string, FakeUnit>();
+  private readonly units = new Map<string, PublishedUnit>();
   private manager: ExportedObject | null = null;
-  /** How long a RestartUnit takes to go activating -> active (0: no state change). */
+  /** How long a pretended RestartUnit takes to go activating -> active (0: no state change). */
   restartTakesMs = 50;
+  /** When set, RestartUnit calls this (a supervisor restarts the process and sets the states). */
+  onRestart: RestartHook | null = null;
 
   private constructor(readonly bus: MessageBus) {}
 
   /** Export the manager and own org.freedesktop.systemd1 on `bus`. */
-  static async start(bus: MessageBus, units: Record<string, Partial<FakeUnitState>> = {}): Promise<FakeSystemd> {
+  static async start(bus: MessageBus, units: Record<string, Partial<UnitState>> = {}): Promise<SystemdStandIn> {
     // dbus-next answers a method call from a promise; if the test has closed this connection by then, its
     // send throws inside dbus-next (an unhandled rejection that fails the test file): drop such replies.
     const send = bus.send.bind(bus);
@@ -52,7 +65,7 @@ export class FakeSystemd {
         /* connection closed by the test */
       }
     };
-    const f = new FakeSystemd(bus);
+    const f = new SystemdStandIn(bus);
     for (const [name, st] of Object.entries(units)) f.addUnit(name, st);
     f.manager = exportObject(bus, ROOT, {
       iface: `${SYSTEMD_NAME}.Manager`,
@@ -70,7 +83,7 @@ export class FakeSystemd {
     return f;
   }
 
-  addUnit(name: string, st: Partial<FakeUnitState> = {}): void {
+  addUnit(name: string, st: Partial<UnitState> = {}): void {
     const path = unitPath(name);
     const unit = exportObject(this.bus, path, {
       iface: `${SYSTEMD_NAME}.Unit`,
@@ -84,7 +97,7 @@ export class FakeSystemd {
     });
     const service = exportObject(this.bus, path, {
       iface: `${SYSTEMD_NAME}.Service`,
-      properties: { NRestarts: { signature: 'u', initial: st.restarts ?? 0 } },
+      properties: { NRestarts: { signature: 'u', initial: st.restarts ?? 0 }, MainPID: { signature: 'u', initial: st.mainPid ?? 0 } },
       methods: {},
     });
     this.units.set(name, { unit, service });
@@ -92,21 +105,27 @@ export class FakeSystemd {
   }
 
   /** Change a unit as systemd would, with PropertiesChanged on each interface touched. */
-  set(name: string, st: Partial<FakeUnitState>): void {
+  set(name: string, st: Partial<UnitState>): void {
     const u = this.units.get(name);
-    if (u === undefined) throw new Error(`no fake unit ${name}`);
+    if (u === undefined) throw new Error(`no unit ${name} in the systemd stand-in`);
     const unitProps: Record<string, unknown> = {};
     if (st.load !== undefined) unitProps.LoadState = st.load;
     if (st.active !== undefined) unitProps.ActiveState = st.active;
     if (st.sub !== undefined) unitProps.SubState = st.sub;
     if (Object.keys(unitProps).length > 0) u.unit.update(unitProps);
-    if (st.restarts !== undefined) u.service.update({ NRestarts: st.restarts });
+    const serviceProps: Record<string, unknown> = {};
+    if (st.restarts !== undefined) serviceProps.NRestarts = st.restarts;
+    if (st.mainPid !== undefined) serviceProps.MainPID = st.mainPid;
+    if (Object.keys(serviceProps).length > 0) u.service.update(serviceProps);
   }
 
-  get(name: string): FakeUnitState | null {
+  get(name: string): UnitState | null {
     const u = this.units.get(name);
     if (u === undefined) return null;
-    return { load: String(u.unit.get('LoadState')), active: String(u.unit.get('ActiveState')), sub: String(u.unit.get('SubState')), restarts: Number(u.service.get('NRestarts')) };
+    return {
+      load: String(u.unit.get('LoadState')), active: String(u.unit.get('ActiveState')), sub: String(u.unit.get('SubState')),
+      restarts: Number(u.service.get('NRestarts')), mainPid: Number(u.service.get('MainPID')),
+    };
   }
 
   private pathOf(name: string): string {
@@ -122,7 +141,9 @@ export class FakeSystemd {
   private restart(name: string): string {
     this.pathOf(name);
     this.restartCalls.push(name);
-    if (this.restartTakesMs > 0) {
+    if (this.onRestart !== null) {
+      this.onRestart(name);
+    } else if (this.restartTakesMs > 0) {
       this.set(name, { active: 'activating', sub: 'start' });
       setTimeout(() => this.units.has(name) && this.set(name, { active: 'active', sub: 'running' }), this.restartTakesMs).unref();
     }
