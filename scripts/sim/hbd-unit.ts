@@ -33,11 +33,12 @@ export class HbdUnit {
     return { DBUS_SYSTEM_BUS_ADDRESS: this.unit.busAddress, LOG_LEVEL: this.opts.logLevel ?? 'info' };
   }
 
-  start(): SimProcess {
+  /** Spawn hbd; `extraEnv` adds to its environment (a supervisor's NOTIFY_SOCKET). */
+  start(extraEnv: NodeJS.ProcessEnv = {}): SimProcess {
     this.stopping = false;
     this.starts += 1;
     const p = this.pair.spawnIn(this.unit.ns, process.execPath, [HBD_MAIN(), '-c', this.opts.configDir, '--node', this.unit.name, '--state-dir', path.join(this.unit.dir, 'hbd-state')], {
-      env: this.env,
+      env: { ...extraEnv, ...this.env },
       logName: `${this.unit.name}-hbd`,
     });
     this.proc = p;
@@ -49,6 +50,11 @@ export class HbdUnit {
       if (!this.stopping && after !== null) this.restartTimer = setTimeout(() => this.start(), after);
     });
     return p;
+  }
+
+  /** Resolves once the last run's exit is handled (its ExecStopPost done). */
+  afterExit(): Promise<void> {
+    return this.postExit;
   }
 
   /** ExecStopPost. */

@@ -26,10 +26,11 @@ export function networkConfFor(u: SimUnit): string {
   ].join('\n');
 }
 
-export function startNicd(pair: SimPair, u: SimUnit): SimProcess {
+/** nicd on `u`; `env` adds to its environment (a supervisor's NOTIFY_SOCKET). */
+export function startNicd(pair: SimPair, u: SimUnit, env: NodeJS.ProcessEnv = {}): SimProcess {
   const conf = path.join(u.dir, 'network.conf');
   writeFileSync(conf, networkConfFor(u));
   const args = ['--uts', process.execPath, NICD_MAIN(), '-c', conf, '--state-dir', path.join(u.dir, 'nicd-state'),
     '--resolv-conf', path.join(u.dir, 'resolv.conf'), '--hostname-file', path.join(u.dir, 'hostname')];
-  return pair.spawnIn(u.ns, 'unshare', args, { env: { DBUS_SYSTEM_BUS_ADDRESS: u.busAddress }, logName: `${u.name}-nicd` });
+  return pair.spawnIn(u.ns, 'unshare', args, { env: { ...env, DBUS_SYSTEM_BUS_ADDRESS: u.busAddress }, logName: `${u.name}-nicd` });
 }

@@ -8,14 +8,14 @@
  */
 import { boxed } from '../../services/paneld/panelctl-format';
 import { LedClass } from '../../services/paneld/adapters/led-class';
-import { PaneldUnit, PANELCTL_MAIN, SIM_LEDS } from './paneld-unit';
+import { PaneldUnit, SIM_LEDS } from './paneld-unit';
 import type { SimPair } from './pair';
 
 const POLL_MS = 250;
 
 export interface PanelDemo {
   units: PaneldUnit[];
-  /** Lines for the demo's "try" text. */
+  /** Lines for the demo's "try" text: commands to run from the repository root, as root. */
   help(): string;
   stop(): Promise<void>;
 }
@@ -44,13 +44,18 @@ export interface PanelDemoOptions {
   /** Services whose absence is an alert (paneld's `expect`; default all). */
   expect?: string[];
   out?: NodeJS.WritableStream;
+  /** Only LCDd, LEDs and paneld.conf: paneld itself is started by the caller's supervisor (PaneldUnit.spawnPaneld). */
+  supervised?: boolean;
 }
 
 export async function startPanelDemo(pair: SimPair, opts: PanelDemoOptions = {}): Promise<PanelDemo> {
   const out = opts.out ?? process.stdout;
   const conf = opts.expect === undefined ? [] : [`expect ${opts.expect.join(' ')}`];
   const units: PaneldUnit[] = [];
-  for (const u of pair.units) units.push(await PaneldUnit.start(pair, { name: u.name, dir: u.dir, busAddress: u.busAddress, ns: u.ns }, { width: 20, height: 4, conf }));
+  for (const u of pair.units) {
+    const host = { name: u.name, dir: u.dir, busAddress: u.busAddress, ns: u.ns };
+    units.push(await (opts.supervised === true ? PaneldUnit.prepare : PaneldUnit.start)(pair, host, { width: 20, height: 4, conf }));
+  }
   let last = '';
   let seen = '';
   let busy = false;
@@ -79,8 +84,8 @@ export async function startPanelDemo(pair: SimPair, opts: PanelDemoOptions = {})
       const env = `DBUS_SYSTEM_BUS_ADDRESS=${u1.busAddress}`;
       return [
         'Front panel (paneld, LCDd text driver per unit; LEDs under <unit>/leds, banner in <unit>/issue):',
-        `  ${env} node ${PANELCTL_MAIN()} show        # unit 1's LCD, LEDs, alerts as paneld publishes them`,
-        `  ${env} node ${PANELCTL_MAIN()} key Enter   # press a key (Up Down Enter Escape): the keypad menu`,
+        `  ${env} bin/panelctl show        # unit 1's LCD, LEDs, alerts as paneld publishes them`,
+        `  ${env} bin/panelctl key Enter   # press a key (Up Down Enter Escape): the keypad menu`,
         `  cat ${units[0]?.bannerFile ?? ''}          # unit 1's console banner`,
       ].join('\n');
     },
@@ -96,7 +101,8 @@ async function main(): Promise<void> {
   const { SimPair } = await import('./pair');
   const { startNicd } = await import('./nicd-unit');
   const { writeHbdConfigs, DEMO_SETTINGS } = await import('./hbd-config');
-  const { HbdUnit, HACTL_MAIN } = await import('./hbd-unit');
+  const { HbdUnit } = await import('./hbd-unit');
+  const { repoRoot } = await import('../../services/runtime/cli');
   const { run, waitFor } = await import('./exec');
   const pair = await SimPair.create({ addresses: false });
   const nicds = pair.units.map((u) => startNicd(pair, u));
@@ -108,7 +114,7 @@ async function main(): Promise<void> {
   hbds.forEach((h) => h.start());
   // csyncd is not part of this smaller demo: its absence is no alert here.
   const panel = await startPanelDemo(pair, { expect: ['hbd', 'nicd'] });
-  process.stdout.write(`\nPanel demo on pair ${pair.id}.\n${panel.help()}\n  DBUS_SYSTEM_BUS_ADDRESS=${pair.units[0].busAddress} node ${HACTL_MAIN()} standby   # fail over: both LCDs change\n  kill -9 ${hbds[0]?.proc?.pid ?? '<pid>'}   # crash unit 1's hbd\nCtrl-C stops and cleans up.\n\n`);
+  process.stdout.write(`\nPanel demo on pair ${pair.id}. In another terminal, as root:\n  cd ${repoRoot()}\n${panel.help()}\n  DBUS_SYSTEM_BUS_ADDRESS=${pair.units[0].busAddress} bin/hactl standby   # fail over: both LCDs change\n  kill -9 ${hbds[0]?.proc?.pid ?? '<pid>'}   # crash unit 1's hbd\nCtrl-C stops and cleans up.\n\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -50,6 +50,18 @@ export class PaneldUnit {
 
   /** LCDd + LED tree + paneld; resolves once paneld owns its bus name. */
   static async start(pair: SimPair | null, host: PanelHost, opts: PaneldUnitOptions = {}): Promise<PaneldUnit> {
+    const u = await PaneldUnit.prepare(pair, host, opts);
+    try {
+      await u.startPaneld();
+    } catch (err) {
+      await u.stop();
+      throw err;
+    }
+    return u;
+  }
+
+  /** LCDd, LED tree and paneld.conf, without paneld: for a supervisor that spawns it (spawnPaneld). */
+  static async prepare(pair: SimPair | null, host: PanelHost, opts: PaneldUnitOptions = {}): Promise<PaneldUnit> {
     const lcdDir = path.join(host.dir, 'lcd');
     mkdirSync(lcdDir, { recursive: true, mode: 0o755 });
     const lcd = await LcddRig.start({ dir: lcdDir, driver: opts.driver ?? 'text', width: opts.width ?? 20, height: opts.height ?? 4, ...(host.ns === undefined ? {} : { netns: host.ns }) });
@@ -65,7 +77,6 @@ export class PaneldUnit {
         ...(opts.conf ?? []),
         '',
       ].join('\n'));
-      await u.startPaneld();
     } catch (err) {
       await u.stop();
       throw err;
@@ -77,11 +88,17 @@ export class PaneldUnit {
     return { DBUS_SYSTEM_BUS_ADDRESS: this.host.busAddress, LOG_LEVEL: this.opts.logLevel ?? 'info' };
   }
 
-  async startPaneld(): Promise<void> {
+  /** paneld, log in DIR/<name>-paneld.log; `extraEnv` adds to its environment (a supervisor's NOTIFY_SOCKET). */
+  spawnPaneld(extraEnv: NodeJS.ProcessEnv = {}): SimProcess {
     const args = [PANELD_MAIN(), '-c', this.confFile];
-    this.proc = this.pair !== null && this.host.ns !== undefined
-      ? this.pair.spawnIn(this.host.ns, process.execPath, args, { env: this.env, logName: `${this.host.name}-paneld` })
-      : spawnLocal(process.execPath, args, this.env, path.join(this.host.dir, `${this.host.name}-paneld.log`));
+    const env = { ...extraEnv, ...this.env };
+    return this.pair !== null && this.host.ns !== undefined
+      ? this.pair.spawnIn(this.host.ns, process.execPath, args, { env, logName: `${this.host.name}-paneld` })
+      : spawnLocal(process.execPath, args, env, path.join(this.host.dir, `${this.host.name}-paneld.log`));
+  }
+
+  async startPaneld(): Promise<void> {
+    this.proc = this.spawnPaneld();
     const p = this.proc;
     await waitFor(`paneld of ${this.host.name} on the bus`, async () => {
       if (p.child.exitCode !== null) throw new Error(`paneld exited with ${p.child.exitCode}; see ${p.logFile}`);

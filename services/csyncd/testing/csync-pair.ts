@@ -83,12 +83,12 @@ export class CsyncPair {
     return path.join(this.paths[i].etc, name);
   }
 
-  /** Start csyncd on a unit (returns at once; see waitReady). */
-  start(i: 0 | 1, cfg = this.paths[i].cfg, logName = `${this.unit(i).name}-csyncd`, extraArgs: string[] = []): SimProcess {
+  /** Start csyncd on a unit (returns at once; see waitReady); `env` adds to its environment. */
+  start(i: 0 | 1, cfg = this.paths[i].cfg, logName = `${this.unit(i).name}-csyncd`, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): SimProcess {
     const u = this.unit(i);
     const script = 'mount --bind "$0" /etc/haproxy && node=$1 main=$2 cfg=$3 && shift 3 && exec "$node" "$main" -c "$cfg" "$@"';
     const p = this.pair.spawnIn(u.ns, 'unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, this.paths[i].etc, process.execPath, CSYNCD_MAIN(), cfg, ...extraArgs], {
-      env: { DBUS_SYSTEM_BUS_ADDRESS: u.busAddress, LOG_LEVEL: process.env.CSYNCD_TEST_LOG_LEVEL ?? 'debug' },
+      env: { ...env, DBUS_SYSTEM_BUS_ADDRESS: u.busAddress, LOG_LEVEL: process.env.CSYNCD_TEST_LOG_LEVEL ?? 'debug' },
       logName,
     });
     this.daemons[i] = p;
@@ -132,13 +132,16 @@ export class CsyncPair {
     return runIn(this.unit(i).ns, argv, { ...process.env, ...env }, input);
   }
 
-  /** The ALOHA procedure: genkey on both, passwords, start both, getkey on both (u1 by password, u2 by fingerprint). */
-  async exchangeKeys(): Promise<void> {
+  /**
+   * The ALOHA procedure: genkey on both, passwords, start both, getkey on both (u1 by password, u2 by fingerprint).
+   * `startDaemons` starts both csyncds and resolves when they answer (default startAll; the demo's supervisor).
+   */
+  async exchangeKeys(startDaemons: () => Promise<void> = () => this.startAll()): Promise<void> {
     for (const i of [0, 1] as const) {
       await must(this.ctl(i, ['genkey']));
       await must(this.ctl(i, ['passwd'], { env: { CSYNCD_PASSWORD: PASSWORD } }));
     }
-    await this.startAll();
+    await startDaemons();
     await must(this.ctl(0, ['getkey'], { env: { CSYNCD_PASSWORD: PASSWORD } }));
     const fp = /getkey --fingerprint (SHA256:\S+)/.exec((await must(this.ctl(0, ['showkey']))).stdout)?.[1] ?? '';
     await must(this.ctl(1, ['getkey', '--fingerprint', fp]));
