@@ -30,10 +30,14 @@ for t in "${targets[@]}"; do
   case $t in kvm|vmware|hyperv|xen|raw) ;; *) die "unknown target '$t' (all kvm vmware hyperv xen raw)" ;; esac
 done
 
-# flavor_disk FLAVOR: base -> rootfs -> checks -> disk (DISK_RAW) for that kernel flavor.
+# flavor_disk FLAVOR: base -> rootfs -> checks -> disk (DISK_RAW) for that
+# flavor: cloud (KVM, Hyper-V, XEN: the cloud kernel), vmware (the generic
+# kernel: VMware's and VirtualBox's LSI Logic, AHCI and E1000 are not in the
+# cloud kernel), metal (the generic kernel, LCDd). vmware and metal share the
+# generic-kernel base (base_flavor).
 flavor_disk() {
+  FLAVOR=$(base_flavor "$1") build_base
   FLAVOR=$1
-  build_base
   build_tree
   clamp_mtimes
   check_reproducible
@@ -41,7 +45,7 @@ flavor_disk() {
 }
 
 # The metal base is the slowest stage of a cold build (mmdebstrap with the
-# generic kernel, ~3-4 min). When both flavors are built and it is not cached,
+# generic kernel, ~3-4 min). When it and the cloud flavor are built and it is not cached,
 # it builds in its own process group while the cloud disk and its conversions
 # are made; its output is shown when the metal flavor's turn comes.
 BG_BASE_PID= BG_BASE_LOG=$CACHE/base-metal.background.log
@@ -62,16 +66,21 @@ wait_background_base() {
   [ "$rc" = 0 ] || die "the metal base, built in the background, failed (exit $rc; above)"
 }
 
-virtual=() metal=()
+virtual=() vmware=() metal=()
 for t in "${targets[@]}"; do
-  if [ "$t" = raw ]; then metal+=("$t"); else virtual+=("$t"); fi
+  case $t in raw) metal+=("$t") ;; vmware) vmware+=("$t") ;; *) virtual+=("$t") ;; esac
 done
 FLAVOR=cloud build_app
-[ ${#virtual[@]} -eq 0 ] || [ ${#metal[@]} -eq 0 ] || start_background_base
+[ ${#virtual[@]} -eq 0 ] || [ $(( ${#metal[@]} + ${#vmware[@]} )) -eq 0 ] || start_background_base
 if [ ${#virtual[@]} -gt 0 ]; then
   flavor_disk cloud
   # Conversions run two at a time (each is mostly one compressing thread).
   run_targets_parallel "${virtual[@]}" update
+fi
+if [ ${#vmware[@]} -gt 0 ]; then
+  wait_background_base
+  flavor_disk vmware
+  run_targets_parallel vmware update
 fi
 if [ ${#metal[@]} -gt 0 ]; then
   wait_background_base

@@ -2,12 +2,18 @@
 # the package list, the mirrors, the files under rootfs/base/ and this file.
 # A warm build (only services changed) reuses it.
 
-# FLAVOR cloud: the virtual targets (linux-image-cloud-amd64: virtio, Hyper-V,
-# Xen, PVSCSI, VMXNET3); metal: bare metal (linux-image-amd64: AHCI, NVMe,
-# physical NICs), otherwise the same packages.
+# Two bases, by kernel. cloud: KVM, Hyper-V and XEN (linux-image-cloud-amd64:
+# virtio, Hyper-V, Xen, PVSCSI, VMXNET3). metal: Debian's generic kernel
+# (linux-image-amd64: AHCI, NVMe, LSI Logic, E1000, physical NICs) and the
+# packages.list lines marked "metal:" (LCDd); both the bare-metal tree and
+# the VMware tree are made from it (the VMware tree with LCDd disabled:
+# rootfs/README.md, "VMware, VirtualBox: the generic kernel").
+# base_flavor FLAVOR -> the base that flavor's tree starts from.
+base_flavor() { case $1 in vmware|metal) echo metal ;; *) echo "$1" ;; esac; }
 base_packages() {
-  sed 's/#.*//' "$ROOTFS_DIR/packages.list" | tr -s ' \t' '\n' | sed '/^$/d' \
-    | if [ "$FLAVOR" = metal ]; then sed 's/^linux-image-cloud-amd64$/linux-image-amd64/'; else cat; fi | sort -u | paste -sd, -
+  sed 's/#.*//' "$ROOTFS_DIR/packages.list" \
+    | if [ "$FLAVOR" = metal ]; then sed -e 's/^metal://' -e 's/\blinux-image-cloud-amd64\b/linux-image-amd64/'; else sed '/^metal:/d'; fi \
+    | tr -s ' \t' '\n' | sed '/^$/d' | sort -u | paste -sd, -
 }
 
 base_key() {

@@ -24,6 +24,7 @@ build_tree() {
 
   # The overlay (units, policy, sysctl, examples...), owned by root.
   rsync -rlpt --chown=0:0 "$ROOTFS_DIR/overlay/" "$TREE/"
+  flavor_tree
   # Git keeps only 0644/0755: a key file gets its mode here (hbd, like
   # Heartbeat, refuses an authkeys others can read).
   chmod 0600 "$TREE/usr/share/lbos/examples/ha.d/authkeys"
@@ -163,4 +164,50 @@ warm_compile_cache() {
   local rewritten; rewritten=$(NODE_DEBUG_NATIVE=COMPILE_CACHE NODE_COMPILE_CACHE=$cache in_tree /opt/lbos/bin/hbd --help 2>&1 >/dev/null | grep -c '^\[compile cache\] writing' || true)
   [ "$rewritten" = 0 ] || die "node compile cache: $rewritten entries made with --random-seed were rejected by a plain start (has V8's flag check changed?)"
   note "node compile cache: $(find "$TREE$cache" -type f | wc -l) files"
+}
+
+# What differs between the trees of one base. The generic-kernel base carries
+# lcdproc (packages.list "metal:"): bare metal runs LCDd for its front panel
+# (overlay-metal/etc/LCDd.conf, the driver its hardware profile names); the
+# VMware tree has no panel. The VMware tree must carry the drivers of the
+# controllers VMware Workstation and VirtualBox give an imported OVA (LSI
+# Logic SPI/SAS, AHCI) in its initramfs, and the E1000/E1000E NIC drivers in
+# its root (NIC drivers load from the root: zz-lbos-prune).
+flavor_tree() {
+  case $FLAVOR in
+    metal)
+      rsync -rlpt --chown=0:0 "$ROOTFS_DIR/overlay-metal/" "$TREE/"
+      systemctl --root="$TREE" enable lcdproc.service >/dev/null 2>&1 || die "no lcdproc.service (LCDd) in the metal base"
+      check_lcdd_profile "$REPO/hw-test/profiles/lb-2000.profile" "$TREE/etc/LCDd.conf" ;;
+    vmware)
+      [ ! -e "$TREE/usr/lib/systemd/system/lcdproc.service" ] || systemctl --root="$TREE" disable lcdproc.service >/dev/null 2>&1
+      check_vmware_drivers ;;
+  esac
+}
+
+# check_lcdd_profile PROFILE CONF: LCDd.conf drives the display the profile names.
+check_lcdd_profile() {
+  local panel driver size got_driver got_size
+  panel=$(grep -E '^panel[[:space:]]' "$1") || die "$1: no panel line"
+  driver=$(sed -n 's/.* driver \([^ ]*\).*/\1/p' <<< "$panel")
+  size=$(sed -n 's/.* size \([^ ]*\).*/\1/p' <<< "$panel")
+  got_driver=$(sed -n 's/^Driver=//p' "$2" | head -n1)
+  got_size=$(sed -n "/^\[$got_driver\]/,/^\[/s/^Size=//p" "$2" | head -n1)
+  [ "$got_driver" = "$driver" ] && [ "$got_size" = "$size" ] \
+    || die "${2#"$TREE"}: Driver=$got_driver Size=$got_size, but ${1#"$REPO"/} says driver $driver size $size"
+  note "LCDd: $driver $size (${1#"$REPO"/})"
+}
+
+check_vmware_drivers() {
+  local k m initrd missing=()
+  k=$(cd "$TREE/boot" && ls vmlinuz-* | sort -V | tail -n1); k=${k#vmlinuz-}
+  initrd=$(in_tree lsinitramfs "/boot/initrd.img-$k")
+  for m in mptspi mptsas vmw_pvscsi ahci ata_piix sd_mod sr_mod; do
+    grep -qE "/$m\.ko" <<< "$initrd" || grep -qE "/$m\.ko" "$TREE/usr/lib/modules/$k/modules.builtin" || missing+=("$m (initramfs)")
+  done
+  for m in e1000 e1000e vmxnet3 isofs; do
+    [ -n "$(find "$TREE/usr/lib/modules/$k" -name "$m.ko*" -print -quit)" ] || grep -qE "/$m\.ko" "$TREE/usr/lib/modules/$k/modules.builtin" || missing+=("$m")
+  done
+  [ ${#missing[@]} -eq 0 ] || die "the VMware tree's kernel $k lacks: ${missing[*]}"
+  note "VMware/VirtualBox drivers: mptspi mptsas vmw_pvscsi ahci ata_piix in the initramfs; e1000 e1000e vmxnet3 in $k"
 }
