@@ -32,13 +32,17 @@ const USAGE = `Usage: statusctl COMMAND [options]
     --password-file F    first line is the new password (default: read from stdin)
   --state-dir DIR        statusd's state directory (default $STATUSD_STATE_DIR or ${DEFAULT_STATE_DIR})
 
-Exit codes: 0 ok, 1 failure, 2 login refused, 64 usage, 69 statusd not reachable.`;
+Exit codes: 0 ok, 1 failure, 2 login refused, 64 usage, 65 password or --ca file unreadable, 69 statusd not reachable.`;
 
 const stateDir = (cli: ParsedCli): string => stringOpt(cli, 'state-dir', process.env.STATUSD_STATE_DIR ?? DEFAULT_STATE_DIR);
 
-async function firstLine(file: string | null): Promise<string> {
+/** A file statusctl was pointed at (or defaults to) cannot be read: bad input, not bad usage. */
+const UNREADABLE = 'FILE_UNREADABLE';
+
+/** The first line of `file` (stdin when null); `what` names the file, `hint` says how to give another one. */
+async function firstLine(file: string | null, what = file ?? '', hint = ''): Promise<string> {
   const text = file === null ? await readStdin() : await fs.readFile(file, 'utf8').catch((err: unknown) => {
-    throw new AppError('USAGE', `cannot read ${file}: ${errorMessage(err)}`);
+    throw new AppError(UNREADABLE, `cannot read ${what}: ${errorMessage(err)}${hint === '' ? '' : `; ${hint}`}`);
   });
   return (text.split('\n')[0] ?? '').replace(/\r$/, '');
 }
@@ -56,7 +60,7 @@ async function trustFor(cli: ParsedCli): Promise<Trust> {
   try {
     return { insecure: false, pinned: await fs.readFile(file) };
   } catch (err) {
-    if (ca !== undefined) throw new AppError('USAGE', `cannot read --ca ${ca}: ${errorMessage(err)}`);
+    if (ca !== undefined) throw new AppError(UNREADABLE, `cannot read --ca ${ca}: ${errorMessage(err)}`);
     return { insecure: false, pinned: null };
   }
 }
@@ -65,7 +69,12 @@ async function watch(cli: ParsedCli, out: NodeJS.WritableStream): Promise<number
   const base = stringOpt(cli, 'url', 'https://127.0.0.1:9443');
   if (!/^https:\/\//.test(base)) throw new AppError('USAGE', '--url must be https://HOST:PORT (statusd redirects plain HTTP)');
   const user = stringOpt(cli, 'user', INITIAL_USER);
-  const password = await firstLine(stringOpt(cli, 'password-file') ?? path.join(stateDir(cli), INITIAL_PASSWORD_FILE));
+  const given = stringOpt(cli, 'password-file');
+  const password = given !== undefined
+    ? await firstLine(given, `--password-file ${given}`)
+    : await firstLine(path.join(stateDir(cli), INITIAL_PASSWORD_FILE), `the initial password ${path.join(stateDir(cli), INITIAL_PASSWORD_FILE)}`,
+      'give the password with --password-file FILE, or the state directory of the statusd to watch with --state-dir DIR'
+      + ' (statusd writes initial-password at its first start; `statusctl passwd` removes it)');
   const count = Number(stringOpt(cli, 'count', '0'));
   if (!Number.isSafeInteger(count) || count < 0) throw new AppError('USAGE', '--count takes a whole number');
   const json = cli.values.json === true;
@@ -93,12 +102,31 @@ async function watch(cli: ParsedCli, out: NodeJS.WritableStream): Promise<number
 async function passwd(cli: ParsedCli, out: NodeJS.WritableStream): Promise<number> {
   const user = stringOpt(cli, 'user', INITIAL_USER);
   if (!USER_NAME.test(user)) throw new AppError('USAGE', `"${user}" is not a valid user name (lower case, digits, . _ -; up to 32)`);
-  const password = await firstLine(stringOpt(cli, 'password-file') ?? null);
+  const given = stringOpt(cli, 'password-file');
+  const password = await firstLine(given ?? null, `--password-file ${given ?? ''}`);
   if (password.length < 8 || password.length > 256) throw new AppError('USAGE', 'the password must have 8 to 256 characters');
   const file = path.join(stateDir(cli), USERS_FILE);
   await new UsersFile(file).setPassword(user, password);
   out.write(`password of ${user} set in ${file}\n`);
   return EXIT.OK;
+}
+
+/** The command line's command; a file it cannot read is exit 65 (sysexits EX_DATAERR), not a usage error (64). */
+async function command(cli: ParsedCli, out: NodeJS.WritableStream): Promise<number> {
+  const [cmd, ...rest] = cli.positionals;
+  if (rest.length > 0) throw new AppError('USAGE', `unexpected argument ${rest[0] ?? ''}`);
+  switch (cmd) {
+    case 'watch':
+      return watch(cli, out).catch((err: unknown) => {
+        if (!(err instanceof AppError && err.code === 'LOGIN_REFUSED')) throw err;
+        process.stderr.write(`statusctl: ${err.message}\n`);
+        return EXIT.REFUSED;
+      });
+    case 'passwd':
+      return passwd(cli, out);
+    default:
+      throw new AppError('USAGE', cmd === undefined ? 'which command? (watch, passwd)' : `unknown command "${cmd}" (watch, passwd)`);
+  }
 }
 
 void runTool({
@@ -108,20 +136,9 @@ void runTool({
     url: { type: 'string' }, user: { type: 'string' }, 'password-file': { type: 'string' }, json: { type: 'boolean' }, count: { type: 'string' },
     ca: { type: 'string' }, insecure: { type: 'boolean' }, 'no-reconnect': { type: 'boolean' }, 'state-dir': { type: 'string' },
   },
-  run: async (cli, out) => {
-    const [cmd, ...rest] = cli.positionals;
-    if (rest.length > 0) throw new AppError('USAGE', `unexpected argument ${rest[0] ?? ''}`);
-    switch (cmd) {
-      case 'watch':
-        return watch(cli, out).catch((err: unknown) => {
-          if (!(err instanceof AppError && err.code === 'LOGIN_REFUSED')) throw err;
-          process.stderr.write(`statusctl: ${err.message}\n`);
-          return EXIT.REFUSED;
-        });
-      case 'passwd':
-        return passwd(cli, out);
-      default:
-        throw new AppError('USAGE', cmd === undefined ? 'which command? (watch, passwd)' : `unknown command "${cmd}" (watch, passwd)`);
-    }
-  },
+  run: (cli, out) => command(cli, out).catch((err: unknown) => {
+    if (!(err instanceof AppError && err.code === UNREADABLE)) throw err;
+    process.stderr.write(`statusctl: ${err.message}\n`);
+    return EXIT.DATA;
+  }),
 });
