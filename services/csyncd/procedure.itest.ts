@@ -118,7 +118,7 @@ test('the ALOHA procedure: genkey, getkey, push, save --remote -> green; a local
   // 8. the stock OpenSSH client with the exchanged keys.
   const ssh = await cp.exec(0, ['ssh', '-F', '/dev/null', '-p', '24', '-i', path.join(p1.configDir, 'user_key'), '-o', `UserKnownHostsFile=${path.join(p1.configDir, 'ssh_known_hosts')}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', 'admin@198.18.0.2', 'status']);
   t.is(ssh.code, 0, ssh.stderr);
-  t.regex(ssh.stdout, /^csyncd node 2 \(198\.18\.0\.2:24\) -> peer node 1/);
+  t.regex(ssh.stdout, /^csyncd node 2 \(198\.18\.0\.2 port 24\) -> peer node 1/);
   t.regex(ssh.stdout, /Status: (ORANGE|GREEN)/);
   // 9. the audit log on u2 names who pushed what.
   const audit = readFileSync(path.join(p2.stateDir, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);

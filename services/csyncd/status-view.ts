@@ -35,7 +35,7 @@ const COLOUR_WORD: Record<Colour, string> = { green: 'GREEN', orange: 'ORANGE', 
 export function renderStatus(v: StatusView, now = Date.now()): string {
   const age = v.lastCheck === null ? 'not yet' : `${v.lastCheck} (${Math.max(0, Math.round((now - Date.parse(v.lastCheck)) / 1000))} s ago)`;
   const lines = [
-    `csyncd node ${v.node} (${v.listen}) -> peer node ${v.peerNode} (${v.peer}): ${v.reachable ? 'reachable' : 'NOT reachable'}`,
+    `csyncd node ${v.node} (${endpoint(v.listen)}) -> peer node ${v.peerNode} (${endpoint(v.peer)}): ${v.reachable ? 'reachable' : 'NOT reachable'}`,
     `Status: ${COLOUR_WORD[v.status]}  ${v.reason}`,
     `Last check: ${age}   auto_sync ${v.autoSync ? 'on' : 'off'}`,
     '',
@@ -47,6 +47,17 @@ export function renderStatus(v: StatusView, now = Date.now()): string {
   if (v.services.length === 0) lines.push('(no services in services.conf)');
   for (const s of v.stuck) lines.push(`STUCK: ${s}`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * "198.18.0.1:24" as "198.18.0.1 port 24": "address:24" next to other
+ * addresses reads like a prefix length (198.18.0.1/24). IPv6 may come as
+ * [fd00::1]:24; anything else is shown as it is.
+ */
+export function endpoint(hostPort: string): string {
+  const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(hostPort);
+  if (m === null || (m[1] ?? '').includes(':') !== hostPort.startsWith('[')) return hostPort;
+  return `${m[1] ?? ''} port ${m[2] ?? ''}`;
 }
 
 function side(f: SideFacts | null): string {
