@@ -1,11 +1,17 @@
+/** Longer words get no suggestion: a typo is short, and the distance costs length x length. */
+export const MAX_SUGGEST_CHARS = 40;
+
 /**
  * "Did you mean ...?" for misspelt directives: the closest known word within
- * an edit distance of 2, or undefined.
+ * an edit distance of 2, or undefined. Only for short words (a junk line is
+ * one long word), and only against candidates whose length is within 2.
  */
 export function closestWord(word: string, known: readonly string[]): string | undefined {
+  if (word.length > MAX_SUGGEST_CHARS) return undefined;
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of known) {
+    if (Math.abs(candidate.length - word.length) >= bestDistance) continue;
     const d = editDistance(word.toLowerCase(), candidate);
     if (d < bestDistance) {
       best = candidate;

@@ -146,3 +146,18 @@ test('unusable host addresses are refused with the reason', (t) => {
   t.regex(p[2] ?? '', /network or broadcast address of 192\.168\.9\.0\/24/);
   t.regex(p[3] ?? '', /network or broadcast address of 192\.168\.8\.0\/24/);
 });
+
+test('an empty network.conf parses, with a warning that it configures nothing', (t) => {
+  for (const text of ['', '# nothing here\n\n', 'hostname lb1\n']) {
+    const r = parseNetworkConfig(text, 'network.conf');
+    t.deepEqual(r.warnings.map((w) => [w.code, w.message.split(':')[0]]), [['NO_INTERFACES', 'no interface, vlan or bond block']]);
+  }
+});
+
+test('a 10 MB junk line and a control character are refused with short messages', (t) => {
+  const err = t.throws(() => parseNetworkConfig(`interface eth0\n    address 192.0.2.1/24\f    mtu 9000\n${'n'.repeat(10 * 1024 * 1024)}\n`, 'network.conf'), { instanceOf: ConfigError });
+  const lines = err.problems.map(formatProblem);
+  t.regex(lines[0] ?? '', /^network\.conf:2: a form feed \(U\+000C\) at column 25/);
+  t.regex(lines[1] ?? '', /^network\.conf:3: line is 10485760 characters long/);
+  t.true(lines.every((l) => l.length < 300));
+});

@@ -36,7 +36,7 @@ export interface ParsedNetworkConfig {
 export function readDirectives(text: string, file: string): { config: NetConfig; problems: ConfigProblem[] } {
   const config: NetConfig = { file, generation: null, hostname: null, dns: [], search: [], links: [] };
   const sink: ParseSink = { config, block: null, problems: [] };
-  for (const d of splitDirectiveLines(text, file)) {
+  for (const d of splitDirectiveLines(text, file, (p) => sink.problems.push(p))) {
     const spec = DIRECTIVES[d.key];
     if (spec === undefined) {
       const hint = closestWord(d.key, Object.keys(DIRECTIVES));
@@ -77,5 +77,10 @@ export function parseNetworkConfig(text: string, file: string): ParsedNetworkCon
   const checked = validateNetworkConfig(config);
   const all = [...problems, ...checked.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   if (all.length > 0) throw new ConfigError(all);
-  return { config, warnings: checked.warnings };
+  const warnings = [...checked.warnings];
+  // An empty file is a valid one, and unlike no file at all it brings no factory default: say so.
+  if (config.links.length === 0) {
+    warnings.unshift({ file, code: 'NO_INTERFACES', message: 'no interface, vlan or bond block: no address is configured on any NIC (without the file, the factory default 192.168.2.21/24 on the first NIC would apply)' });
+  }
+  return { config, warnings };
 }
