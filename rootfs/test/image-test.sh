@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make image-test: boot what customers import, as they import it, under QEMU.
-#   rootfs/test/image-test.sh [case...]   cases: kvm-bios kvm-uefi vmware hyperv-gen2 hyperv-gen1 xen raw update
+#   rootfs/test/image-test.sh [case...]   cases: kvm-bios kvm-uefi vmware vbox hyperv-gen2 hyperv-gen1 xen raw update
 # For each: check the artifact's sha256, unpack it the way its hypervisor does
 # (OVA: tar + OVF/manifest check; XVA: chunks + SHA1 -> disk), boot it with a
 # seed disk (provisioning), wait for the console banner, for nicd hbd csyncd
@@ -20,7 +20,7 @@ trap 'exit 130' INT TERM
 need_tools qemu-system-x86_64 qemu-img ssh ssh-keygen mkfs.vfat mcopy zstd python3
 [ -f "$REPO/dist/services/statusd/statusctl.js" ] || die "dist/ missing: run make build"
 
-cases=("$@"); [ ${#cases[@]} -gt 0 ] || cases=(kvm-bios kvm-uefi vmware hyperv-gen2 hyperv-gen1 xen raw update)
+cases=("$@"); [ ${#cases[@]} -gt 0 ] || cases=(kvm-bios kvm-uefi vmware vbox hyperv-gen2 hyperv-gen1 xen raw update)
 passed=0 failed=0 results=() T_RUN=$(date +%s) LBOS_ACCEL_WHY=${LBOS_ACCEL_WHY:-}
 
 # prepare CASE DIR -> DISK FMT FW PROFILE (echoed)
@@ -31,13 +31,13 @@ prepare() {
       check_sum "$A-kvm.qcow2" && echo "$A-kvm.qcow2 qcow2 ${c#kvm-} virtio" ;;
     update)
       check_sum "$A-kvm.qcow2" && check_sum "$A-update-cloud.img.zst" && echo "$A-kvm.qcow2 qcow2 bios virtio" ;;
-    vmware)
+    vmware|vbox)
       check_sum "$A-vmware.ova" || return 1
       local first; first=$(tar -tf "$A-vmware.ova" | head -n1)
       [ "$first" = "lbos-$VERSION.ovf" ] || { echo "OVA: first member is $first, not the OVF" >&2; return 1; }
       tar -xf "$A-vmware.ova" -C "$dir" || return 1
       python3 "$ROOTFS_DIR/lib/ovf.py" check --ovf "$dir/lbos-$VERSION.ovf" --mf "$dir/lbos-$VERSION.mf" || return 1
-      echo "$dir/lbos-$VERSION-disk1.vmdk vmdk bios vmware" ;;
+      echo "$dir/lbos-$VERSION-disk1.vmdk vmdk bios $c" ;;
     hyperv-gen2)
       check_sum "$A-hyperv-gen2.vhdx" && echo "$A-hyperv-gen2.vhdx vhdx uefi virtio" ;;
     hyperv-gen1)
@@ -91,10 +91,14 @@ run_case() {
   local disk fmt fw profile; read -r disk fmt fw profile <<< "$spec"
   ssh-keygen -q -t ed25519 -N '' -C image-test -f "$dir/key"
   seed_files "$dir/seed" 1 lbos-1 "$dir/key.pub"
-  make_seed "$dir" "$dir/seed"
-  # raw (the physical appliance): a third NIC for the VLAN + bond check below.
+  # VMware and VirtualBox: the seed as the README says to attach it there, an
+  # ISO in a CD drive on the IDE controller; elsewhere a disk.
+  case $c in
+    vmware|vbox) make_seed_iso "$dir" "$dir/seed" || { CASE_MSG="genisoimage failed"; return 1; } ;;
+    *) make_seed "$dir" "$dir/seed" ;;
+  esac
   local extra=()
-  [ "$c" = raw ] && extra=(-netdev hubport,id=x2,hubid=8 -device virtio-net-pci,netdev=x2,mac=52:54:00:00:01:03)
+  [ "$c" = raw ] && metal_rig_args "$dir" extra
   accel_decide "$disk" "$fmt" || { CASE_MSG="bad LBOS_ACCEL"; return 1; }
   boot_case "lbos-1" "$dir" "$disk" "$fmt" "$fw" "$profile" "${extra[@]}" || return 1
   local pid=${QEMU_PIDS[-1]}
@@ -110,7 +114,12 @@ run_case() {
   local slot; slot=$(vm_ssh "$VM_SSH_PORT" "$dir/key" cat /run/lbos/slot)
   [ "$slot" = A ] || { CASE_MSG="booted slot '$slot', expected A"; return 1; }
   if [ "$c" = update ]; then ab_update "$dir" || return 1; fi
-  if [ "$c" = raw ]; then vlan_bond_check "$dir" || return 1; fi
+  if [ "$c" = raw ]; then
+    vlan_bond_check "$dir" || return 1
+    panel_check "$dir" || return 1
+    hw_test_check "$dir" || return 1
+  fi
+  if [ "$c" = vmware ] || [ "$c" = vbox ]; then hw_drivers_check "$dir" "$c" || return 1; fi
   vm_ssh "$VM_SSH_PORT" "$dir/key" systemctl poweroff >/dev/null 2>&1 || true
   wait_exit "$pid" 180 || echo "(poweroff took over 180 s: killed)" >&2
   results+=("{\"case\":\"$c\",\"firmware\":\"$fw\",\"format\":\"$fmt\",\"accel\":\"$(accel)\",\"banner_ms\":$t_banner,\"ready_ms\":$t_ready,\"kernel_to_ready_ms\":$k_ready}")
@@ -142,6 +151,89 @@ NET
     if ip link show lbosprobe0 >/dev/null 2>&1; then echo "the probe link lbosprobe0 was left behind"; exit 1; fi
     echo "VLAN eth1.100 and bond bond0 made by nicd"' 2>&1) || { CASE_MSG="VLAN/bond: $out"; return 1; }
   echo "$out" >&2
+}
+
+# hw_drivers_check DIR CASE: the guest runs on the emulated hardware of that
+# hypervisor (not on a virtio path by accident), the seed came from the CD.
+hw_drivers_check() {
+  local dir=$1 c=$2 want out
+  case $c in vmware) want="vmw_pvscsi vmxnet3" ;; vbox) want="ahci e1000" ;; esac
+  out=$(vm_ssh "$VM_SSH_PORT" "$dir/key" "for m in $want sr_mod isofs; do [ -d /sys/module/\$m ] || echo \"driver \$m not loaded\"; done
+    [ \"\$(ip -br link show eth0 | awk '{print \$2}')\" = UP ] || echo 'eth0 not up'
+    grep -q 'installed /etc/lbos/network.conf\|already applied' <(journalctl -b -u lbos-seed -o cat) || echo 'no seed applied'
+    blkid -t LABEL=LBOSSEED -o value -s TYPE" 2>&1)
+  case $out in
+    iso9660) echo "$c: $want, the seed ISO on IDE (sr_mod, isofs), eth0 up" >&2 ;;
+    *) CASE_MSG="hardware check: $out"; return 1 ;;
+  esac
+}
+
+# metal_rig_args DIR ARRAY: the raw case's extra hardware, a factory fixture
+# made of QEMU (hw-test/profiles/qemu-metal-rig.profile):
+#   eth2       a third NIC (the VLAN + bond check)
+#   eth3-eth4  two NICs joined by a QEMU socket netdev on 127.0.0.1 (the patch cable)
+#   ttyS1      a file on the host: LCDd's text driver draws the panel on it
+#   ttyS2/3    each a QEMU pipe chardev on one FIFO, in = out (the loopback plug)
+metal_rig_args() {
+  local dir=$1 port; local -n a=$2
+  port=$(free_port)
+  mkfifo "$dir/loop2" "$dir/loop3"
+  a=(-netdev hubport,id=x2,hubid=8 -device virtio-net-pci,netdev=x2,mac=52:54:00:00:01:03
+     -netdev "socket,id=c3,listen=127.0.0.1:$port" -device virtio-net-pci,netdev=c3,mac=52:54:00:00:01:04
+     -netdev "socket,id=c4,connect=127.0.0.1:$port" -device virtio-net-pci,netdev=c4,mac=52:54:00:00:01:05
+     -serial "file:$dir/lcd.log"
+     -chardev "pipe,id=loop2,path=$dir/loop2" -serial chardev:loop2
+     -chardev "pipe,id=loop3,path=$dir/loop3" -serial chardev:loop3)
+}
+
+# panel_check DIR: the metal image runs LCDd (lcdproc.service) and paneld's
+# screen reaches it. The image's LCDd.conf drives the LB-2000's CrystalFontz;
+# a VM has none, so the test points LCDd at its text driver on ttyS1 (a file
+# on the host) and reads the panel's text there.
+panel_check() {
+  local dir=$1 out
+  out=$(vm_ssh "$VM_SSH_PORT" "$dir/key" 'set -e
+    systemctl is-enabled lcdproc.service >/dev/null || { echo "lcdproc.service (LCDd) not enabled"; exit 1; }
+    grep -q "^Driver=CFontzPacket" /etc/LCDd.conf || { echo "the image LCDd.conf does not drive the LB-2000 panel"; exit 1; }
+    sed -i -e "s/^Driver=.*/Driver=text/" /etc/LCDd.conf
+    printf "
+[text]
+Size=20x2
+" >> /etc/LCDd.conf
+    mkdir -p /run/systemd/system/lcdproc.service.d
+    printf "[Service]
+StandardOutput=file:/dev/ttyS1
+" > /run/systemd/system/lcdproc.service.d/test.conf
+    systemctl daemon-reload; systemctl restart lcdproc.service' 2>&1) || { CASE_MSG="panel: $out"; return 1; }
+  wait_console "$dir/lcd.log" 'lbos-1' 90 || { CASE_MSG="panel: paneld's screen (lbos-1) never reached LCDd's display on ttyS1: $(tail -c 300 "$dir/lcd.log" | tr -d '\0')"; return 1; }
+  echo "panel: paneld's screen on LCDd (text driver on ttyS1): $(grep -a 'lbos-1' "$dir/lcd.log" | tail -n 1 | tr -d '\r')" >&2
+}
+
+# hw_test_check DIR: hw-test as installed in the image, --hw real, against the
+# VM's kernel interfaces (qemu-metal-rig.profile); its JUnit report copied
+# out over SSH and checked here: every check of the profile there, none failed.
+hw_test_check() {
+  local dir=$1 rc=0
+  vm_ssh "$VM_SSH_PORT" "$dir/key" 'rm -rf /var/tmp/hwt; hw-test --hw real --profile /opt/lbos/hw-test/profiles/qemu-metal-rig.profile --serial QEMU-RAW --report-dir /var/tmp/hwt' > "$dir/hw-test.out" 2>&1 || rc=$?
+  cat "$dir/hw-test.out" >&2
+  vm_ssh "$VM_SSH_PORT" "$dir/key" 'cat /var/tmp/hwt/*.xml' > "$OUT/image-test-raw-hw-test.xml" || { CASE_MSG="hw-test (exit $rc): no JUnit report"; return 1; }
+  local verdict
+  verdict=$(python3 - "$OUT/image-test-raw-hw-test.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+cases = {c.get('name'): c for c in root.iter('testcase')}
+want = ['nic.eth3.link', 'nic.eth4.link', 'nic.eth3-eth4.traffic', 'serial.ttyS2.9600', 'serial.ttyS2.115200',
+        'serial.ttyS3.115200', 'disk.vda.present', 'disk.vda.read', 'memory.size', 'cpu.count', 'panel.lcd.connect']
+missing = [w for w in want if w not in cases]
+failed = [f"{n}: {c.find('failure').get('message')}" for n, c in cases.items() if c.find('failure') is not None]
+if missing or failed:
+    print('; '.join(([f"missing: {', '.join(missing)} (have {', '.join(cases)})"] if missing else []) + failed)); sys.exit(1)
+skipped = [n for n, c in cases.items() if c.find('skipped') is not None]
+print(f"{len(cases)} checks, 0 failed, skipped: {', '.join(skipped) or 'none'}")
+PY
+) || { CASE_MSG="hw-test (exit $rc): $verdict"; return 1; }
+  [ "$rc" = 0 ] || { CASE_MSG="hw-test exit $rc though its report shows no failure: $verdict"; return 1; }
+  echo "hw-test --hw real: $verdict (JUnit: out/image-test-raw-hw-test.xml)" >&2
 }
 
 # reboot_into DIR SLOT: reboot the guest and wait until SLOT runs every service.

@@ -29,6 +29,12 @@ make_seed() {
   MTOOLS_SKIP_CHECK=1 mcopy -s -i "$img" "$src"/* ::/
 }
 
+# make_seed_iso DIR FILES_DIR -> DIR/seed.iso: the README's ISO (VMware,
+# VirtualBox: a CD on the IDE controller), made with the README's command.
+make_seed_iso() {
+  genisoimage -quiet -V LBOSSEED -r -J -o "$1/seed.iso" "$2/"
+}
+
 # seed_files DIR NODE HOSTNAME PUBKEY [PAIR_SPEC]: a unit's provisioning tree.
 #   single: eth0 10.0.2.15/24 (QEMU user network); pair: also eth1 on the heartbeat LAN.
 seed_files() {
@@ -61,12 +67,23 @@ HA
   cp "$pub" "$d/root/.ssh/authorized_keys"
 }
 
-# start_vm NAME DIR DISK FORMAT FIRMWARE(bios|uefi) PROFILE(virtio|vmware) [extra qemu args...]
+# start_vm NAME DIR DISK FORMAT FIRMWARE(bios|uefi) PROFILE(virtio|vmware|vbox) [extra qemu args...]
 # Sets VM_SSH_PORT, VM_WEB_PORT, VM_T0 (epoch ms) and records the PID.
+#   virtio  q35, virtio disk and NICs (KVM, and the others' paravirtual path)
+#   vmware  i440FX + PIIX (VMware's 440BX/PIIX4 has the same IDE), PVSCSI + VMXNET3 as the OVF declares
+#   vbox    i440FX + PIIX (VirtualBox's default chipset), an Intel E1000 (what
+#           VirtualBox makes of VMXNET3) and the disk on AHCI (SATA, VirtualBox's
+#           default controller); its LSI Logic is not emulated by QEMU (53c1030)
+# Memory: 2 GiB, what "Deploying the virtual appliance" asks for.
+# The seed: DIR/seed.iso as a CD on the secondary IDE master (the README's
+# VMware/VirtualBox route), else DIR/seed.img as a virtio disk.
+VM_MEMORY_MIB=2048
 start_vm() {
   local name=$1 dir=$2 disk=$3 fmt=$4 fw=$5 profile=$6; shift 6
   VM_SSH_PORT=$(free_port); VM_WEB_PORT=$(free_port)
-  local args=(-name "$name" -accel "$(accel)" -M q35 -smp 2 -m 1024 -nodefaults -display none
+  local machine=q35
+  case $profile in vmware|vbox) machine=pc ;; esac
+  local args=(-name "$name" -accel "$(accel)" -M "$machine" -smp 2 -m "$VM_MEMORY_MIB" -nodefaults -display none
     -serial "file:$dir/console.log" -device virtio-rng-pci
     -pidfile "$dir/qemu.pid" -daemonize)
   [ "$(accel)" = tcg ] && args+=(-accel tcg,thread=multi)
@@ -79,6 +96,15 @@ start_vm() {
     # What the OVF declares: PVSCSI disk controller, VMXNET3 NICs.
     args+=(-device pvscsi,id=scsi0 -drive "if=none,id=d0,file=$disk,format=$fmt,snapshot=on" -device scsi-hd,drive=d0,bus=scsi0.0,bootindex=0)
     nic=vmxnet3
+  elif [ "$profile" = vbox ]; then
+    # LSI_CONTROLLER=mptsas1068 to try the LSI path: under Linux's mptsas
+    # QEMU's SAS 1068 came up (host0) but attached no disk in 15 s (README).
+    if [ "${LSI_CONTROLLER:-}" = mptsas1068 ]; then
+      args+=(-device mptsas1068,id=scsi0 -drive "if=none,id=d0,file=$disk,format=$fmt,snapshot=on" -device scsi-hd,drive=d0,bus=scsi0.0,bootindex=0)
+    else
+      args+=(-device ich9-ahci,id=sata -drive "if=none,id=d0,file=$disk,format=$fmt,snapshot=on" -device ide-hd,drive=d0,bus=sata.0,bootindex=0)
+    fi
+    nic=e1000
   else
     args+=(-drive "if=none,id=d0,file=$disk,format=$fmt,snapshot=on" -device virtio-blk-pci,drive=d0,bootindex=0)
   fi
@@ -88,7 +114,11 @@ start_vm() {
   local a has_hb=0
   for a in "$@"; do [[ $a == *id=hb* ]] && has_hb=1; done
   [ "$has_hb" = 1 ] || args+=(-netdev hubport,id=hb,hubid=9 -device "$nic,netdev=hb,mac=52:54:00:00:0${name: -1}:02")
-  [ -f "$dir/seed.img" ] && args+=(-drive "if=virtio,file=$dir/seed.img,format=raw,readonly=on")
+  if [ -f "$dir/seed.iso" ]; then
+    args+=(-drive "if=ide,index=2,media=cdrom,file=$dir/seed.iso,format=raw,readonly=on")
+  elif [ -f "$dir/seed.img" ]; then
+    args+=(-drive "if=virtio,file=$dir/seed.img,format=raw,readonly=on")
+  fi
   VM_T0=$(date +%s%3N)
   qemu-system-x86_64 "${args[@]}" "$@" || return 1
   QEMU_PIDS+=("$(cat "$dir/qemu.pid")")
