@@ -1,10 +1,11 @@
 /**
  * hbd as systemd runs it: bad configs refused with file and line (exit 78),
- * authkeys readable by others refused, sd_notify on a real NOTIFY_SOCKET,
+ * authkeys readable by others and files others may write refused (with the
+ * chmod/chown to run), missing resource scripts named, sd_notify on a real NOTIFY_SOCKET,
  * clean stop releasing the VIP, stale VIPs removed before joining.
  */
 import test from 'ava';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -24,7 +25,8 @@ function configDir(t: { teardown(fn: () => void): void }, haCf: string, authMode
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hbd-cfg-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   copyFileSync(path.join(FIX, haCf), path.join(dir, 'ha.cf'));
-  writeFileSync(path.join(dir, 'haresources'), 'lbmaster IPaddr2::192.168.2.100/24/eth0\n');
+  chmodSync(path.join(dir, 'ha.cf'), 0o644);
+  writeFileSync(path.join(dir, 'haresources'), 'lbmaster IPaddr2::192.168.2.100/24/eth0\n', { mode: 0o644 });
   writeFileSync(path.join(dir, 'authkeys'), 'auth 1\n1 sha256 a-long-enough-pair-secret\n');
   chmodSync(path.join(dir, 'authkeys'), authMode);
   return dir;
@@ -77,6 +79,51 @@ test('authkeys readable by group or others: refuses to start, like Heartbeat', (
   const r = hbd('-c', configDir(t, 'ha.cf.lbo', 0o644), '--node', 'lbmaster');
   t.is(r.status, 78);
   t.regex(r.stderr, /authkeys: .*(mode|readable)/);
+});
+
+test('lax file modes: exit 78 naming each file and the chmod/chown that fixes it', (t) => {
+  const dir = configDir(t, 'ha.cf.lbo');
+  chmodSync(path.join(dir, 'ha.cf'), 0o666);
+  chmodSync(path.join(dir, 'authkeys'), 0o640);
+  chownSync(path.join(dir, 'haresources'), 1000, 1000);
+  for (const args of [['--check-config'], []]) {
+    const r = hbd(...args, '-c', dir, '--node', 'lbmaster');
+    t.is(r.status, 78, r.stderr);
+    t.true(r.stderr.includes(`${dir}/ha.cf: mode 0666 lets group and others write it; run: chmod 644 ${dir}/ha.cf`), r.stderr);
+    t.true(r.stderr.includes(`${dir}/authkeys: mode 0640 lets group read it (a secret: only its owner may read it); run: chmod 600 ${dir}/authkeys`), r.stderr);
+    t.true(r.stderr.includes(`${dir}/haresources: owned by uid 1000, not root; run: chown root:root ${dir}/haresources`), r.stderr);
+  }
+});
+
+test('a misspelt IP agent, the example secret and a 10 MB junk line: each refused, quoted short', (t) => {
+  const dir = configDir(t, 'ha.cf.lbo');
+  writeFileSync(path.join(dir, 'haresources'), 'lbmaster IPqddr2::192.168.2.100/24/eth0\n');
+  writeFileSync(path.join(dir, 'authkeys'), 'auth 3\n3 sha256 a-long-random-secret\n');
+  const r = hbd('--check-config', '-c', dir, '--node', 'lbmaster');
+  t.is(r.status, 78);
+  t.regex(r.stderr, /haresources: IPqddr2: no resource script "IPqddr2" .*did you mean IPaddr2/);
+  t.regex(r.stderr, /authkeys:2: 3: this is the example secret from the documentation/);
+  // haresources is read once ha.cf names the nodes: the junk line gets a run of its own.
+  writeFileSync(path.join(dir, 'ha.cf'), `${readFileSync(path.join(FIX, 'ha.cf.lbo'), 'utf8')}${'x'.repeat(10 * 1024 * 1024)}\n`);
+  const junk = hbd('--check-config', '-c', dir, '--node', 'lbmaster');
+  t.is(junk.status, 78);
+  const lines = junk.stderr.split('\n').filter(Boolean);
+  t.true(lines.some((l) => /ha\.cf:\d+: line is 10485760 characters long \(at most 4096\); it starts "x{80}"\.\.\.$/.test(l)), junk.stderr.slice(0, 2000));
+  t.true(lines.every((l) => l.length < 400), 'no line echoes the junk');
+});
+
+test('a resource script that exists is accepted; one that others may write is refused', (t) => {
+  const dir = configDir(t, 'ha.cf.lbo');
+  mkdirSync(path.join(dir, 'resource.d'));
+  const script = path.join(dir, 'resource.d', 'lbos-test-res');
+  writeFileSync(script, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  chmodSync(script, 0o755);
+  writeFileSync(path.join(dir, 'haresources'), 'lbmaster IPaddr2::192.168.2.100/24/eth0 lbos-test-res::arg\n');
+  t.is(hbd('--check-config', '-c', dir, '--node', 'lbmaster').status, 0);
+  chmodSync(script, 0o777);
+  const r = hbd('--check-config', '-c', dir, '--node', 'lbmaster');
+  t.is(r.status, 78);
+  t.true(r.stderr.includes(`${script}: mode 0777 lets group and others write it; run: chmod 755 ${script}`), r.stderr);
 });
 
 test('missing files and an unknown node name are named', (t) => {

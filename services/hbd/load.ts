@@ -1,16 +1,21 @@
 /**
  * Loads /etc/ha.d (or -c DIR) the way Heartbeat does: ha.cf, haresources,
- * authkeys, all problems at once, and refuses an authkeys file that others
- * than root could read.
+ * authkeys, all problems at once. Refuses, like Heartbeat, an authkeys file
+ * that others than its owner could read, and any of the three (or a
+ * resource script) that others could write (runtime/config/file-mode.ts);
+ * a resource script haresources names must exist and be executable.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, type ConfigProblem } from '../runtime/config/problems';
 import type { LoadedConfig } from '../runtime/service';
 import { parseHaCf, type HaCf } from './config/ha-cf';
 import { parseHaresources, type Haresources } from './config/haresources';
-import { parseAuthkeys, checkAuthkeysMode, type Authkeys } from './config/authkeys';
+import { parseAuthkeys, type Authkeys } from './config/authkeys';
+import { checkFileModes, serviceOwner, type FileOwner } from '../runtime/config/file-mode';
+import { checkResourceScripts } from './config/resource-scripts';
+import { scriptLookup } from './adapters/scripts';
 
 export const DEFAULT_CONFIG_DIR = '/etc/ha.d';
 
@@ -26,8 +31,13 @@ export interface LoadOptions {
   dir: string;
   /** --node, else the hostname (Heartbeat uses uname -n). */
   node?: string;
-  /** Skip the authkeys ownership check (unprivileged --check-config). */
-  skipAuthkeysOwnership?: boolean;
+  /**
+   * false: parse only, without the file-mode and resource-script checks
+   * (--release-vips: removing this unit's VIPs must not depend on them).
+   */
+  strict?: boolean;
+  /** Who must own the files (besides root): the user hbd runs as. */
+  owner?: FileOwner;
 }
 
 async function readConfigFile(file: string): Promise<string> {
@@ -68,16 +78,20 @@ export async function loadHbdConfig(opts: LoadOptions): Promise<LoadedConfig<Hbd
     return haCf === undefined ? undefined : parseHaresources(text, files.res, haCf.nodes);
   });
   const auth = await collect(problems, async () => {
-    const text = await readConfigFile(files.keys);
-    if (opts.skipAuthkeysOwnership !== true) {
-      const st = await stat(files.keys);
-      const p = checkAuthkeysMode(st.mode, st.uid, files.keys);
-      if (p !== undefined) throw new ConfigError([p]);
-    }
-    const r = parseAuthkeys(text, files.keys);
+    const r = parseAuthkeys(await readConfigFile(files.keys), files.keys);
     warnings.push(...r.warnings);
     return r.config;
   });
+  if (opts.strict !== false) {
+    const owner = opts.owner ?? serviceOwner();
+    problems.push(...(await checkFileModes([{ file: files.haCf, trust: 'config' }, { file: files.res, trust: 'config' }, { file: files.keys, trust: 'secret' }], owner)));
+    if (haresources !== undefined) {
+      const scripts = await checkResourceScripts(haresources, files.res, scriptLookup(opts.dir));
+      problems.push(...scripts.problems);
+      // They run as root: nobody else may change them either.
+      problems.push(...(await checkFileModes(scripts.found.map((file) => ({ file, trust: 'config' as const })), owner)));
+    }
+  }
   if (problems.length > 0 || haCf === undefined || haresources === undefined || auth === undefined) {
     throw new ConfigError(problems);
   }

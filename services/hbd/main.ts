@@ -25,8 +25,8 @@ import { runReleaseVips } from './release-vips';
 const DEFAULT_STATE_DIR = '/var/lib/lbos/hbd';
 const PUBLISH_EVERY_MS = 1000;
 
-const loadFromCli = (cli: ParsedCli): ReturnType<typeof loadHbdConfig> =>
-  loadHbdConfig({ dir: stringOpt(cli, 'config', DEFAULT_CONFIG_DIR), node: stringOpt(cli, 'node') });
+const loadFromCli = (cli: ParsedCli, strict = true): ReturnType<typeof loadHbdConfig> =>
+  loadHbdConfig({ dir: stringOpt(cli, 'config', DEFAULT_CONFIG_DIR), node: stringOpt(cli, 'node'), strict });
 
 async function start(ctx: ServiceContext<HbdConfig>): Promise<RunningService<HbdConfig>> {
   const { config, log, bus, notify } = ctx;
@@ -103,7 +103,8 @@ async function start(ctx: ServiceContext<HbdConfig>): Promise<RunningService<Hbd
 }
 
 if (process.argv.includes('--release-vips')) {
-  void runReleaseVips(loadFromCli);
+  // Releasing VIPs needs only haresources: a lax file mode must not keep them on the NIC.
+  void runReleaseVips((cli) => loadFromCli(cli, false));
 } else {
   void runService<HbdConfig>({
     name: 'hbd',
@@ -120,7 +121,7 @@ if (process.argv.includes('--release-vips')) {
       `      --state-dir DIR where the boot generation is kept (default $HBD_STATE_DIR or ${DEFAULT_STATE_DIR})`,
       '      --release-vips  remove this unit\'s floating IPs and exit (systemd ExecStopPost)',
     ],
-    loadConfig: loadFromCli,
+    loadConfig: (cli) => loadFromCli(cli),
     start,
     stopDeadlineMs: 10_000,
   });

@@ -4,21 +4,40 @@
  * /etc/ha.d/resource.d/NAME, else /etc/init.d/NAME (as Heartbeat does).
  */
 import { execFile } from 'node:child_process';
-import { access, constants } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AppError } from '../../runtime/errors';
+import type { ScriptFacts, ScriptLookup } from '../config/resource-scripts';
 
 const SCRIPT_TIMEOUT_MS = 60_000;
 
+/** Where NAME is looked for, in order. */
+export function scriptCandidates(name: string, configDir: string): string[] {
+  const dirs = [path.join(configDir, 'resource.d'), '/etc/ha.d/resource.d', '/etc/init.d'];
+  return [...new Set(dirs)].map((d) => path.join(d, name));
+}
+
+async function probe(file: string): Promise<ScriptFacts> {
+  try {
+    if (!(await stat(file)).isFile()) return 'missing';
+  } catch {
+    return 'missing';
+  }
+  try {
+    await access(file, constants.X_OK);
+    return 'executable';
+  } catch {
+    return 'not-executable';
+  }
+}
+
+/** The real file system, for config/resource-scripts.ts. */
+export const scriptLookup = (configDir: string): ScriptLookup => ({ candidates: (name) => scriptCandidates(name, configDir), probe });
+
 export async function resolveScript(name: string, configDir: string): Promise<string> {
-  const candidates = [path.join(configDir, 'resource.d', name), path.join('/etc/ha.d/resource.d', name), path.join('/etc/init.d', name)];
+  const candidates = scriptCandidates(name, configDir);
   for (const c of candidates) {
-    try {
-      await access(c, constants.X_OK);
-      return c;
-    } catch {
-      /* next */
-    }
+    if ((await probe(c)) === 'executable') return c;
   }
   throw new AppError('RESOURCE_SCRIPT_MISSING', `resource script "${name}" not found (looked in ${candidates.join(', ')})`);
 }

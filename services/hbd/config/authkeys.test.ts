@@ -2,7 +2,7 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, formatProblem } from '../../runtime/config/problems';
-import { checkAuthkeysMode, parseAuthkeys } from './authkeys';
+import { EXAMPLE_SECRETS, parseAuthkeys } from './authkeys';
 
 const FIXTURES = path.resolve(__dirname, '../../../../services/hbd/config/__fixtures__');
 const fixture = (name: string): string => readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -47,13 +47,28 @@ test('missing auth line', (t) => {
   t.deepEqual(err.problems.map(formatProblem), ['ak: auth: missing `auth N` line selecting the key']);
 });
 
-test('file mode and owner, as Heartbeat checks them', (t) => {
-  t.is(checkAuthkeysMode(0o100600, 0, 'ak'), undefined);
-  t.is(checkAuthkeysMode(0o100400, 0, 'ak'), undefined);
-  t.deepEqual(checkAuthkeysMode(0o100644, 0, '/etc/ha.d/authkeys'), {
-    file: '/etc/ha.d/authkeys',
-    message: 'mode 644 lets group/others read the key; chmod 600 /etc/ha.d/authkeys',
-  });
-  t.truthy(checkAuthkeysMode(0o100604, 0, 'ak'));
-  t.deepEqual(checkAuthkeysMode(0o100600, 1000, 'ak'), { file: 'ak', message: 'owned by uid 1000, not root; chown root ak' });
+test('the example secrets of our documentation are refused', (t) => {
+  for (const secret of EXAMPLE_SECRETS) {
+    const err = t.throws(() => parseAuthkeys(`auth 3\n3 sha256 ${secret}\n`, 'ak'), { instanceOf: ConfigError });
+    t.deepEqual(err.problems.map((p) => formatProblem(p).split(':').slice(0, 4).join(':')), ['ak:2: 3: this is the example secret from the documentation']);
+  }
+});
+
+test('every secret shipped in an example (README, image examples) is one the loader refuses', (t) => {
+  const repo = path.resolve(__dirname, '../../../..');
+  const docs = [
+    path.join(repo, 'services/hbd/README.md'),
+    path.join(repo, 'rootfs/overlay/usr/share/lbos/examples/ha.d/authkeys'),
+  ];
+  const found = docs.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^\d+ (?:sha256|sha1|md5) (.+)$/gm)].map((m) => (m[1] ?? '').trim()));
+  t.true(found.length >= 2);
+  for (const secret of found) t.true(EXAMPLE_SECRETS.includes(secret), `${secret} is shipped but not refused`);
+});
+
+test('a control character or an endless line is refused', (t) => {
+  const err = t.throws(() => parseAuthkeys(`auth 3\r3 sha256 0123456789abcdef0123\n${'z'.repeat(10_000_000)}`, 'ak'), { instanceOf: ConfigError });
+  const lines = err.problems.map(formatProblem);
+  t.regex(lines[0] ?? '', /^ak:1: a carriage return \(U\+000D\)/);
+  t.regex(lines[1] ?? '', /^ak:2: line is 10000000 characters long/);
+  t.true((lines[1] ?? '').length < 200);
 });

@@ -9,11 +9,14 @@
  * extension (HMAC-SHA-256); sha1 and md5 are accepted for migration with a
  * warning; crc is refused because it authenticates nothing. The secret is
  * the rest of the line, spaces and `#` included, so only whole-line
- * comments are recognised. Like Heartbeat we refuse a file that group or
- * others can read, or that root does not own (checkAuthkeysMode).
+ * comments are recognised. The secrets of the shipped examples (README,
+ * /usr/share/lbos/examples) are refused: a pair running on one is not
+ * authenticated. Like Heartbeat, load.ts refuses a file that group or others
+ * can read, or that root does not own (runtime/config/file-mode.ts).
  */
 import type { ConfigProblem } from '../../runtime/config/problems';
 import { ProblemList } from '../../runtime/config/problems';
+import { lineProblem } from '../../runtime/config/lines';
 import { parseIntInRange } from '../../runtime/config/values';
 import { AppError } from '../../runtime/errors';
 
@@ -38,6 +41,11 @@ type AnyMethod = (typeof METHODS)[number];
 const MAX_INDEX = 15;
 /** Below this a secret is guessable offline from one captured advert. */
 const MIN_KEY_BYTES = 16;
+/**
+ * Secrets printed in our documentation and example files: anyone can read
+ * them. authkeys.test.ts checks that every example shipped is listed here.
+ */
+export const EXAMPLE_SECRETS: readonly string[] = ['a-long-random-secret', 'replace-me-with-a-long-random-secret-shared-by-both-units'];
 
 interface KeyLine {
   index: number;
@@ -57,7 +65,12 @@ interface Walk {
 /** Parses authkeys; throws ConfigError listing every problem. */
 export function parseAuthkeys(text: string, file: string): AuthkeysResult {
   const w: Walk = { file, problems: new ProblemList(), warnings: [], keys: [] };
-  text.split(/\r?\n/).forEach((raw, i) => parseLine(raw.trim(), i + 1, w));
+  text.split('\n').forEach((crlf, i) => {
+    const raw = crlf.endsWith('\r') ? crlf.slice(0, -1) : crlf;
+    const why = lineProblem(raw);
+    if (why !== undefined) return w.problems.add({ file, line: i + 1, message: why });
+    parseLine(raw.trim(), i + 1, w);
+  });
   const selected = select(w);
   w.problems.throwIfAny();
   if (selected === undefined) throw new AppError('HBD_INTERNAL', 'authkeys: no key selected but no problem recorded');
@@ -109,21 +122,12 @@ function select(w: Walk): Authkeys | undefined {
     w.problems.add({ ...at, message: 'crc gives no authentication; use sha256' });
     return undefined;
   }
+  if (EXAMPLE_SECRETS.includes(k.key)) {
+    w.problems.add({ ...at, message: 'this is the example secret from the documentation: anyone can forge adverts with it; put a random one on both units (e.g. openssl rand -hex 32)' });
+    return undefined;
+  }
   if (k.method !== 'sha256') w.warnings.push({ ...at, message: `${k.method} is weak; accepted for Heartbeat compatibility, prefer sha256` });
   const key = Buffer.from(k.key, 'utf8');
   if (key.length < MIN_KEY_BYTES) w.warnings.push({ ...at, message: `key is short (${key.length} bytes); use at least ${MIN_KEY_BYTES}` });
   return { index, method: k.method, key };
-}
-
-/**
- * Heartbeat refuses to start when authkeys is readable by group/others or
- * not owned by root; so do we. Returns the problem, or undefined when fine.
- */
-export function checkAuthkeysMode(mode: number, uid: number, file: string): ConfigProblem | undefined {
-  const perms = (mode & 0o777).toString(8).padStart(3, '0');
-  if ((mode & 0o077) !== 0) {
-    return { file, message: `mode ${perms} lets group/others read the key; chmod 600 ${file}` };
-  }
-  if (uid !== 0) return { file, message: `owned by uid ${uid}, not root; chown root ${file}` };
-  return undefined;
 }

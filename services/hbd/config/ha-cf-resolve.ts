@@ -38,6 +38,7 @@ export function resolveHaCf(draft: HaCfDraft, thisNode: string, sink: Sink): HaC
   const nodes = resolveNodes(draft, thisNode, sink);
   const timers = resolveTimers(draft, sink);
   checkTransport(draft, sink);
+  checkSingleMedium(draft, sink);
   const baud = (draft.scalars.get('baud')?.value ?? DEFAULT_BAUD) as BaudRate;
   checkSerialSpeed(draft, baud, timers.keepaliveMs, sink);
   const num = (key: ScalarKey, dflt: number): number => draft.scalars.get(key)?.value ?? dflt;
@@ -46,6 +47,7 @@ export function resolveHaCf(draft: HaCfDraft, thisNode: string, sink: Sink): HaC
     sink.warnings.push({
       file: sink.file,
       key: 'auto_failback',
+      code: 'AUTO_FAILBACK_UNSET',
       message: 'not set; read as on (Heartbeat\'s default "legacy"); write on or off',
     });
   }
@@ -145,6 +147,26 @@ function checkTransport(draft: HaCfDraft, sink: Sink): void {
   sink.problems.add({
     file: sink.file,
     message: 'no heartbeat link: add `ucast IFACE PEER_IP` and/or `serial DEVICE`',
+  });
+}
+
+/**
+ * One medium (one serial cable, or ucast over one interface) and no ping
+ * node: when that one link fails, both units think the other dead and both
+ * take the VIPs, with nothing to tell which should not (README "Decision
+ * and split brain"). Legal, as in Heartbeat, but worth saying every time.
+ */
+function checkSingleMedium(draft: HaCfDraft, sink: Sink): void {
+  if (draft.ping.length > 0) return;
+  const media = [...new Set(draft.ucast.map((u) => `ucast ${u.value.iface}`)), ...draft.serial.map((s) => `serial ${s.value}`)];
+  if (media.length !== 1) return;
+  const first = draft.ucast[0] ?? draft.serial[0];
+  sink.warnings.push({
+    file: sink.file,
+    line: first?.line,
+    key: draft.ucast.length > 0 ? 'ucast' : 'serial',
+    code: 'SINGLE_MEDIUM_NO_PING',
+    message: `one heartbeat medium (${media[0] ?? ''}) and no ping node: if it fails, both units become active (split brain); add a second medium (serial, or ucast on another NIC) or a \`ping\` node`,
   });
 }
 

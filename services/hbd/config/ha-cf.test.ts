@@ -88,6 +88,7 @@ test('Heartbeat defaults: keepalive 2s, deadtime 30s, warntime deadtime/2, initd
   t.like(config, { keepaliveMs: 2000, deadtimeMs: 30000, warntimeMs: 15000, initdeadMs: 30000, deadpingMs: 30000 });
   t.like(config, { udpPort: 694, baud: 19200, autoFailback: true, priority: 100 });
   t.deepEqual(warnings.map(formatProblem), [
+    'ha.cf:2: ucast: one heartbeat medium (ucast eth0) and no ping node: if it fails, both units become active (split brain); add a second medium (serial, or ucast on another NIC) or a `ping` node',
     'ha.cf: auto_failback: not set; read as on (Heartbeat\'s default "legacy"); write on or off',
   ]);
   const short = parseHaCf('node a b\nucast eth0 10.0.0.2\ndeadtime 5\nauto_failback on\n', 'ha.cf', 'a').config;
@@ -165,6 +166,7 @@ test('one node, bad names, bad values, deadping too short', (t) => {
 test('serial too slow for the keepalive is a warning on the keepalive line', (t) => {
   const { warnings } = parseHaCf(fixture('ha.cf.slow-serial'), 'ha.cf', 'a');
   t.deepEqual(warnings.map(formatProblem), [
+    'ha.cf:2: serial: one heartbeat medium (serial /dev/ttyS0) and no ping node: if it fails, both units become active (split brain); add a second medium (serial, or ucast on another NIC) or a `ping` node',
     'ha.cf:4: keepalive: 100ms is too fast for serial at 9600 baud: a ~80-byte frame takes 83.3ms; use keepalive >= 167ms or a higher baud',
   ]);
 });
@@ -183,5 +185,32 @@ test('crm off and short initdead are warnings, not errors', (t) => {
   t.deepEqual(warnings.map(formatProblem), [
     'f:3: crm: ignored: has no meaning for hbd',
     'f:6: initdead: 2000ms may be too short for the network to come up after boot (Heartbeat advises >= 10s)',
+    'f:2: ucast: one heartbeat medium (ucast eth0) and no ping node: if it fails, both units become active (split brain); add a second medium (serial, or ucast on another NIC) or a `ping` node',
   ]);
+});
+
+test('a single medium without a ping node is warned about (split brain when it fails)', (t) => {
+  const one = parseHaCf('node a b\nauto_failback off\nucast eth1 10.0.0.2\nucast eth1 10.0.0.1\n', 'ha.cf', 'a');
+  t.deepEqual(one.warnings.map((w) => [w.line, w.key, w.code]), [[3, 'ucast', 'SINGLE_MEDIUM_NO_PING']]);
+  t.regex(one.warnings[0]?.message ?? '', /one heartbeat medium \(ucast eth1\) and no ping node: if it fails, both units become active/);
+  const serial = parseHaCf('node a b\nauto_failback off\nserial /dev/ttyS0\n', 'ha.cf', 'a');
+  t.deepEqual(serial.warnings.map((w) => w.code), ['SINGLE_MEDIUM_NO_PING']);
+  t.deepEqual(parseHaCf('node a b\nauto_failback off\nserial /dev/ttyS0\nucast eth1 10.0.0.2\n', 'ha.cf', 'a').warnings, [], 'two media');
+  t.deepEqual(parseHaCf('node a b\nauto_failback off\nucast eth1 10.0.0.2\nucast eth2 10.1.0.2\n', 'ha.cf', 'a').warnings, [], 'ucast on two NICs');
+  t.deepEqual(parseHaCf('node a b\nauto_failback off\nucast eth1 10.0.0.2\nping 10.0.0.254\n', 'ha.cf', 'a').warnings, [], 'a ping node');
+});
+
+test('nonsense is refused: a control character between two directives, a junk line, a padded number', (t) => {
+  // Heartbeat would read `ucast eth1 10.0.0.2 ping 10.0.0.254` (extra words ignored): the ping node would be lost unseen.
+  t.deepEqual(problemsOf('node a b\nserial /dev/ttyS0\nucast eth1 10.0.0.2\rping 10.0.0.254\nauto_failback off\n', 'ha.cf', 'a').map((p) => p.split(' at ')[0]), [
+    'ha.cf:3: a carriage return (U+000D)',
+  ]);
+  const junk = problemsOf(`node a b\nucast eth1 10.0.0.2\n${'q'.repeat(10 * 1024 * 1024)}\n`, 'ha.cf', 'a');
+  t.is(junk.length, 1);
+  t.true((junk[0] ?? '').length < 200);
+  t.regex(junk[0] ?? '', /^ha\.cf:3: line is 10485760 characters long \(at most 4096\); it starts "q{80}"\.\.\./);
+  t.deepEqual(problemsOf('node a b\nucast eth1 10.0.0.2\nudpport 0694\n', 'ha.cf', 'a'), ['ha.cf:3: udpport: "0694": write the number without leading zeros (allowed 1..65535)']);
+  // One long word of junk (no line break in it) gets no did-you-mean, and is quoted short.
+  const word = problemsOf(`node a b\nucast eth1 10.0.0.2\n${'k'.repeat(4000)}\n`, 'ha.cf', 'a');
+  t.true((word[0] ?? '').length < 200, word[0]);
 });

@@ -29,7 +29,7 @@ export type { HaCf, HaCfResult, TrackScript, UcastLink, BaudRate } from './ha-cf
 export function parseHaCf(text: string, file: string, thisNode: string): HaCfResult {
   const sink: Sink = { file, problems: new ProblemList(), warnings: [] };
   const draft = newDraft();
-  for (const d of splitDirectiveLines(text, file)) applyDirective(d, draft, sink);
+  for (const d of splitDirectiveLines(text, file, (p) => sink.problems.add(p))) applyDirective(d, draft, sink);
   const config = resolveHaCf(draft, thisNode, sink);
   sink.problems.throwIfAny();
   return { config, warnings: sink.warnings };

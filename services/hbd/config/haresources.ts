@@ -45,12 +45,14 @@ export interface Haresources {
 
 const SCRIPT_NAME = /^[A-Za-z0-9_.-]+$/;
 const IP_AGENTS: Record<string, 4 | 6 | 'any'> = { IPaddr: 4, IPaddr2: 'any', IPv6addr: 6 };
+/** The resource agents hbd runs itself (floating IPs); any other name is a script. */
+export const IP_AGENT_NAMES: readonly string[] = Object.keys(IP_AGENTS);
 
 /** Parses haresources for a pair made of `nodes`; throws ConfigError listing every problem. */
 export function parseHaresources(text: string, file: string, nodes: string[]): Haresources {
   const problems = new ProblemList();
   const known = nodes.map((n) => n.toLowerCase());
-  const lines = splitDirectiveLines(text, file);
+  const lines = splitDirectiveLines(text, file, (p) => problems.add(p));
   const seen: Array<{ resource: Resource; line: number }> = [];
   let owner: { name: string; line: number } | undefined;
   for (const d of lines) {

@@ -9,7 +9,7 @@
  * two lines into one directive; and a line longer than MAX_LINE_CHARS is
  * junk (a binary pasted in), reported with a short quote.
  */
-import { ConfigError, quoteText, type ConfigProblem } from './problems';
+import { ConfigError, MAX_QUOTE_CHARS, type ConfigProblem } from './problems';
 
 /** One directive with its location. */
 export interface DirectiveLine {
@@ -39,7 +39,7 @@ const NAMES: Record<string, string> = { '\r': 'a carriage return', '\x0b': 'a ve
  */
 export function lineProblem(line: string, maxChars = MAX_LINE_CHARS): string | undefined {
   if (line.length > maxChars) {
-    return `line is ${line.length} characters long (at most ${maxChars}); it starts ${quoteText(line)}`;
+    return `line is ${line.length} characters long (at most ${maxChars}); it starts "${line.slice(0, MAX_QUOTE_CHARS)}"...`;
   }
   const m = CONTROL.exec(line);
   if (m === null) return undefined;
