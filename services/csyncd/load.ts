@@ -1,6 +1,7 @@
 /**
  * Loads csyncd.cfg, then config_dir/services.conf, and checks the keys
- * csyncd needs to start: every problem at once, as file:line.
+ * csyncd needs to start and the modes of every file it trusts: every
+ * problem at once, as file:line.
  */
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -10,6 +11,7 @@ import { parseCsyncdCfg } from './config/csyncd-cfg';
 import { parseRegistry } from './config/registry';
 import type { CsyncdConfig, CsyncdSettings, Registry } from './config/types';
 import { KEY_FILE_NAMES } from './adapters/key-files';
+import { checkFileModes, type FileOwner, type FileToCheck } from '../runtime/config/file-mode';
 
 export const DEFAULT_CFG = '/etc/csyncd/csyncd.cfg';
 export const REGISTRY_FILE = 'services.conf';
@@ -42,14 +44,13 @@ export async function loadRegistry(s: CsyncdSettings, warnings: ConfigProblem[])
   return parseRegistry(text, file, { forbiddenDirs: [s.configDir, s.stateDir] });
 }
 
-/** Private keys must exist and be readable by their owner only (like sshd's host keys). */
+/** Private keys must exist (a first start makes them: --genkey-if-none). */
 async function keyProblems(s: CsyncdSettings): Promise<ConfigProblem[]> {
   const out: ConfigProblem[] = [];
   for (const name of [KEY_FILE_NAMES.hostKey, KEY_FILE_NAMES.userKey]) {
     const file = path.join(s.configDir, name);
     try {
-      const st = await stat(file);
-      if ((st.mode & 0o077) !== 0) out.push({ file, message: `mode ${(st.mode & 0o777).toString(8)}: a private key must not be readable by group or others (chmod 600)` });
+      await stat(file);
     } catch {
       out.push({ file, message: 'missing: run "csyncctl genkey" (with csyncd stopped), then exchange keys with "csyncctl getkey"' });
     }
@@ -57,7 +58,28 @@ async function keyProblems(s: CsyncdSettings): Promise<ConfigProblem[]> {
   return out;
 }
 
-export async function loadCsyncdConfig(file: string, opts: { checkKeys: boolean }): Promise<LoadedConfig<CsyncdConfig>> {
+/**
+ * Every file of config_dir csyncd trusts: the private keys and password
+ * hashes are secrets; services.conf (its commands run as root), the
+ * authorized and known host keys and csyncd.cfg must not be writable by
+ * others. Those made later (keys not yet exchanged) may be absent.
+ */
+export function trustedFiles(cfgFile: string, s: CsyncdSettings): FileToCheck[] {
+  const inDir = (name: string): string => path.join(s.configDir, name);
+  return [
+    { file: cfgFile, trust: 'config' },
+    { file: inDir(REGISTRY_FILE), trust: 'config', optional: true },
+    { file: inDir(KEY_FILE_NAMES.hostKey), trust: 'secret', optional: true },
+    { file: inDir(KEY_FILE_NAMES.userKey), trust: 'secret', optional: true },
+    { file: `${inDir(KEY_FILE_NAMES.hostKey)}.pub`, trust: 'config', optional: true },
+    { file: `${inDir(KEY_FILE_NAMES.userKey)}.pub`, trust: 'config', optional: true },
+    { file: inDir(KEY_FILE_NAMES.knownHosts), trust: 'config', optional: true },
+    { file: inDir(KEY_FILE_NAMES.authorized), trust: 'config', optional: true },
+    { file: inDir(KEY_FILE_NAMES.accounts), trust: 'secret', optional: true },
+  ];
+}
+
+export async function loadCsyncdConfig(file: string, opts: { checkKeys: boolean; owner?: FileOwner }): Promise<LoadedConfig<CsyncdConfig>> {
   const { settings, warnings } = await loadSettings(file);
   const problems: ConfigProblem[] = [];
   let registry: Registry | null = null;
@@ -68,6 +90,7 @@ export async function loadCsyncdConfig(file: string, opts: { checkKeys: boolean 
     problems.push(...err.problems);
   }
   if (opts.checkKeys) problems.push(...(await keyProblems(settings)));
+  problems.push(...(await checkFileModes(trustedFiles(file, settings), opts.owner)));
   if (problems.length > 0 || registry === null) throw new ConfigError(problems);
   return { config: { settings, registry }, warnings };
 }

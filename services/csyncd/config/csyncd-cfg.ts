@@ -37,7 +37,7 @@ export function parseCsyncdCfg(text: string, file: string): ParsedCsyncdCfg {
   const problems: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
   const seen = new Map<string, Seen>();
-  for (const d of splitDirectiveLines(text, file)) {
+  for (const d of splitDirectiveLines(text, file, (p) => problems.push(p))) {
     const entry = classify(d);
     const at = { file, line: d.line };
     if (entry.kind === 'ignored') {

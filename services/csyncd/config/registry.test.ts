@@ -74,3 +74,26 @@ test('sizes and words', (t) => {
   t.deepEqual(splitWords('x#notcomment # comment').words, ['x#notcomment']);
   t.truthy(splitWords('a "b').error);
 });
+
+test('validate must name {file}; unknown placeholders are refused in validate and apply', (t) => {
+  const svc = (line: string): string => `service haproxy\n    file /etc/haproxy/haproxy.cfg\n    ${line}\n`;
+  t.deepEqual(problems(svc('validate haproxy -c -f /etc/haproxy/haproxy.cfg')), [
+    `${F}:3: validate: must name {file}, the staged copy of the pushed file (e.g. validate haproxy -c -f {file}); without it the installed file is checked, not the pushed one`,
+  ]);
+  t.deepEqual(problems(svc('validate haproxy -c -f {fale}')), [`${F}:3: validate: unknown placeholder {fale} (known: {file} {dir} {service})`]);
+  t.deepEqual(problems(svc('apply cp {file} /tmp/x')), [`${F}:3: apply: unknown placeholder {file} (apply runs on the installed files; placeholders are for validate only)`]);
+  t.deepEqual(problems(svc("validate sh -c 'cd {dir} && haproxy -c -f \"$0\"' {file}")), []);
+  t.deepEqual(problems(svc("apply sh -c 'awk \"{ print }\" /etc/x'")), [], 'braces with spaces are no placeholder');
+});
+
+test('control characters and a 10 MB junk line are refused, quoted short', (t) => {
+  // A vertical tab looks like a line break in some editors; here it is refused by name.
+  t.deepEqual(problems('service haproxy\n    file /etc/haproxy/haproxy.cfg\x0b    apply true\n').map((p) => p.split(' at ')[0]), [
+    `${F}:1: service: service haproxy has no "file" line`,
+    `${F}:2: a vertical tab (U+000B)`,
+  ]);
+  const junk = problems(`service haproxy\n    file /etc/haproxy/haproxy.cfg\n${'j'.repeat(10 * 1024 * 1024)}\n`);
+  t.is(junk.length, 1);
+  t.true((junk[0] ?? '').length < 200, junk[0]);
+  t.regex(junk[0] ?? '', /:3: line is 10485760 characters long \(at most 4096\); it starts "j{80}"\.\.\./);
+});

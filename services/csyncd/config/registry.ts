@@ -4,7 +4,7 @@
  *
  *   service haproxy
  *       file /etc/haproxy/haproxy.cfg          # absolute; repeatable
- *       validate haproxy -c -f {file}          # optional; {file} = staged copy of the first file
+ *       validate haproxy -c -f {file}          # optional; must name {file} = staged copy of the first file
  *       apply systemctl reload haproxy         # optional; run after the swap
  *       max_size 16M                           # per file (default 16M)
  *       timeout 60s                            # validate/apply deadline (default 60s)
@@ -96,10 +96,13 @@ function applyDirective(cur: ServiceDef, key: string, args: string[], opts: Regi
       return;
     }
     case 'validate':
-    case 'apply':
+    case 'apply': {
       if (args.length === 0) return bad('needs a command');
+      const why = placeholderProblem(key, args);
+      if (why !== null) return bad(why);
       cur[key] = args;
       return;
+    }
     case 'max_size': {
       const n = parseSize(args[0] ?? '');
       if (args.length !== 1 || n === null || n < 1 || n > MAX_SIZE_LIMIT) return bad(`"${args.join(' ')}" is not a size in 1..1G (e.g. 512K, 16M)`);
@@ -115,6 +118,28 @@ function applyDirective(cur: ServiceDef, key: string, args: string[], opts: Regi
     default:
       return bad('unknown directive');
   }
+}
+
+/** What `validate` may name; commit.ts expands them. `apply` runs on the installed files and expands nothing. */
+export const VALIDATE_PLACEHOLDERS = ['file', 'dir', 'service'] as const;
+
+/**
+ * A validator without `{file}` checks the installed file instead of the
+ * pushed one, and passes whatever was pushed: refused, as is any
+ * placeholder we would not expand (`{fale}` would reach the command as is).
+ */
+export function placeholderProblem(key: 'validate' | 'apply', argv: readonly string[]): string | null {
+  const used = argv.flatMap((a) => [...a.matchAll(/\{([A-Za-z_]+)\}/g)].map((m) => m[1] ?? ''));
+  const allowed: readonly string[] = key === 'validate' ? VALIDATE_PLACEHOLDERS : [];
+  const unknown = [...new Set(used.filter((u) => !allowed.includes(u)))];
+  if (unknown.length > 0) {
+    const known = key === 'validate' ? `known: ${VALIDATE_PLACEHOLDERS.map((k) => `{${k}}`).join(' ')}` : 'apply runs on the installed files; placeholders are for validate only';
+    return `unknown placeholder ${unknown.map((u) => `{${u}}`).join(' ')} (${known})`;
+  }
+  if (key === 'validate' && !used.includes('file')) {
+    return 'must name {file}, the staged copy of the pushed file (e.g. validate haproxy -c -f {file}); without it the installed file is checked, not the pushed one';
+  }
+  return null;
 }
 
 /** Why a path cannot be registered, or null. */

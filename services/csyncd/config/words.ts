@@ -4,8 +4,10 @@
  * literal, double quotes allow \" and \\, a backslash outside quotes escapes
  * the next character, `#` at the start of a word starts a comment, and a
  * trailing backslash joins the next line. Nothing is expanded: commands run
- * without a shell.
+ * without a shell. Control characters and overlong lines are refused
+ * (runtime/config/lines.ts lineProblem).
  */
+import { lineProblem } from '../../runtime/config/lines';
 
 /** One logical line split into words. */
 export interface WordLine {
@@ -18,11 +20,18 @@ export interface WordLine {
 
 export function splitWordLines(text: string): WordLine[] {
   const out: WordLine[] = [];
-  const raw = text.split(/\r?\n/);
+  const raw = text.split('\n');
   let pending = '';
   let start = 0;
-  raw.forEach((l, i) => {
+  raw.forEach((crlf, i) => {
+    const l = crlf.endsWith('\r') ? crlf.slice(0, -1) : crlf;
     if (pending === '') start = i + 1;
+    const why = lineProblem(l);
+    if (why !== undefined) {
+      out.push({ line: i + 1, words: [], error: why });
+      pending = '';
+      return;
+    }
     if (/(^|[^\\])(\\\\)*\\$/.test(l)) {
       pending += l.slice(0, -1) + ' ';
       return;
