@@ -1,14 +1,17 @@
 /**
- * Reads network.conf for the service (-c FILE). Three outcomes:
+ * Reads network.conf for the service (-c FILE). Four outcomes:
  * - no file: first boot, the factory default is used (resolved in main.ts,
  *   which knows the NICs);
- * - a valid file;
+ * - a file others than root may write: refused, exit 78 also at boot
+ *   (runtime/config/file-mode.ts);
+ * - a valid file (an empty one warns that it configures no NIC);
  * - an invalid file: `--check-config` fails with every problem (exit 78); the
  *   running service refuses it on SIGHUP, and at boot falls back to the
  *   factory default rather than leave the appliance unreachable.
  */
 import { readFile } from 'node:fs/promises';
 import { stringOpt, type ParsedCli } from '../runtime/cli';
+import { checkFileModes, type FileOwner } from '../runtime/config/file-mode';
 import { ConfigError, type ConfigProblem } from '../runtime/config/problems';
 import type { LoadedConfig } from '../runtime/service';
 import { parseNetworkConfig } from '../runtime/netconf/parse';
@@ -26,7 +29,7 @@ export interface NicdBoot {
 
 export const configPathOf = (cli: ParsedCli): string => stringOpt(cli, 'config', DEFAULT_CONFIG_FILE);
 
-export async function loadNicdConfig(cli: ParsedCli): Promise<LoadedConfig<NicdBoot>> {
+export async function loadNicdConfig(cli: ParsedCli, owner?: FileOwner): Promise<LoadedConfig<NicdBoot>> {
   const file = configPathOf(cli);
   let text: string;
   try {
@@ -38,6 +41,10 @@ export async function loadNicdConfig(cli: ParsedCli): Promise<LoadedConfig<NicdB
     }
     throw new ConfigError([{ file, message: code === 'EACCES' ? 'permission denied' : String(err) }]);
   }
+  // A lax mode is refused even at boot (unlike a bad file, which falls back to the factory
+  // default): who could write the file could also have chosen the addresses it names.
+  const modes = await checkFileModes([{ file, trust: 'config' }], owner);
+  if (modes.length > 0) throw new ConfigError(modes);
   try {
     const parsed = parseNetworkConfig(text, file);
     return { config: { file, text, config: parsed.config, problems: [] }, warnings: parsed.warnings };

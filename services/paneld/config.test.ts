@@ -50,3 +50,20 @@ test('LED map: roles, brightness, blink; problems located', (t) => {
 test('LED map: one LED for two roles is refused', (t) => {
   t.deepEqual(problems(() => parseLedMap('status a\nfault a\n', '/m.conf')), ['/m.conf: fault: LED a is also given to status']);
 });
+
+test('lcdproc_host is an address or an RFC 1123 host name, parsed strictly', (t) => {
+  t.deepEqual(problems(() => parsePaneldConf('lcdproc_host 127.0.-0.1\n', '/p')), ['/p:1: lcdproc_host: "127.0.-0.1" is not a host name (dot-separated labels of 1..63 letters, digits and inner \'-\')']);
+  t.deepEqual(problems(() => parsePaneldConf('lcdproc_host 127.0.0.256\n', '/p')), ['/p:1: lcdproc_host: "127.0.0.256" is neither an IP address nor a host name']);
+  t.deepEqual(problems(() => parsePaneldConf('lcdproc_port 013666\n', '/p')), ['/p:1: lcdproc_port: "013666": write the number without leading zeros (allowed 1..65535)']);
+  t.like(parsePaneldConf('lcdproc_host lcd.local\n', '/p'), { lcdprocHost: 'lcd.local' });
+  t.like(parsePaneldConf('lcdproc_host ::1\n', '/p'), { lcdprocHost: '::1' });
+});
+
+test('a 10 MB junk line is refused at once, quoted in at most 80 characters', (t) => {
+  const lines = problems(() => parsePaneldConf(`lcd yes\n${'p'.repeat(10 * 1024 * 1024)}\n`, '/p'));
+  t.is(lines.length, 1);
+  t.regex(lines[0] ?? '', /^\/p:2: line is 10485760 characters long \(at most 4096\); it starts "p{80}"\.\.\./);
+  // A long word that fits in a line: no did-you-mean over it, and the key is cut in the message.
+  const word = problems(() => parsePaneldConf(`${'w'.repeat(4000)} 1\n`, '/p'));
+  t.true((word[0] ?? '').length <= 140, word[0]);
+});

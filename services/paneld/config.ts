@@ -5,12 +5,12 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { isIP } from 'node:net';
 import { stringOpt, type ParsedCli } from '../runtime/cli';
+import { checkFileModes, type FileOwner, type FileToCheck } from '../runtime/config/file-mode';
 import { splitDirectiveLines, type DirectiveLine } from '../runtime/config/lines';
 import { ConfigError, type ConfigProblem } from '../runtime/config/problems';
 import { closestWord } from '../runtime/config/suggest';
-import { parseBool, parseDurationMs, parseIntInRange, type Parsed } from '../runtime/config/values';
+import { parseBool, parseDurationMs, parseHostOrAddress, parseIntInRange, type Parsed } from '../runtime/config/values';
 import { errorMessage } from '../runtime/errors';
 import type { LoadedConfig } from '../runtime/service';
 import { LED_ROLES, type LedRole } from './core/leds';
@@ -88,7 +88,13 @@ const int = (min: number, max: number, set: (c: PaneldConfig, v: number) => void
 
 const DIRECTIVES: Readonly<Record<string, { args: [number, number]; set: Setter }>> = {
   lcd: { args: [1, 1], set: bool((c, v) => (c.lcd = v)) },
-  lcdproc_host: { args: [1, 1], set: (c, [a = '']) => (isIP(a) !== 0 || /^[A-Za-z0-9.-]{1,253}$/.test(a) ? ((c.lcdprocHost = a), ok) : fail(`"${a}" is not a host name or address`)) },
+  lcdproc_host: {
+    args: [1, 1],
+    set: (c, [a = '']) => {
+      const r = parseHostOrAddress(a);
+      return r.ok ? ((c.lcdprocHost = r.value), ok) : r;
+    },
+  },
   lcdproc_port: { args: [1, 1], set: int(1, 65535, (c, v) => (c.lcdprocPort = v)) },
   page_interval: {
     args: [1, 1],
@@ -126,7 +132,7 @@ const DIRECTIVES: Readonly<Record<string, { args: [number, number]; set: Setter 
 function walk<C>(text: string, file: string, c: C, table: Readonly<Record<string, { args: [number, number]; set: (c: C, a: string[]) => Parsed<void>; repeatable?: boolean }>>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const seen = new Map<string, DirectiveLine>();
-  for (const d of splitDirectiveLines(text, file)) {
+  for (const d of splitDirectiveLines(text, file, (p) => problems.push(p))) {
     const at = { file: d.file, line: d.line, key: d.key };
     const spec = table[d.key];
     if (spec === undefined) {
@@ -217,7 +223,7 @@ async function readOrNull(file: string): Promise<string | null> {
 }
 
 /** -c FILE (must exist), else /etc/lbos/paneld.conf when present, else the defaults; then the LED map. */
-export async function loadPaneldConfig(cli: ParsedCli): Promise<LoadedConfig<PaneldConfig>> {
+export async function loadPaneldConfig(cli: ParsedCli, owner?: FileOwner): Promise<LoadedConfig<PaneldConfig>> {
   const given = stringOpt(cli, 'config');
   const file = given ?? DEFAULT_CONFIG_FILE;
   const text = await readOrNull(file);
@@ -229,5 +235,9 @@ export async function loadPaneldConfig(cli: ParsedCli): Promise<LoadedConfig<Pan
     if (mapText === null) throw new ConfigError([{ file: config.file, key: 'led_model', message: `no LED mapping file ${mapFile}` }]);
     config.ledMap = parseLedMap(mapText, mapFile);
   }
+  // Nobody but root may change what the panel does (its keypad changes addresses through nicd).
+  const trusted: FileToCheck[] = [...(text === null ? [] : [{ file, trust: 'config' as const }]), ...(mapFile === null ? [] : [{ file: mapFile, trust: 'config' as const }])];
+  const problems = await checkFileModes(trusted, owner);
+  if (problems.length > 0) throw new ConfigError(problems);
   return { config, warnings: [] };
 }

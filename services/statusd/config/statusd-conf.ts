@@ -84,7 +84,7 @@ export function parseStatusdConf(text: string, fileName: string, base: StatusdCo
   const c: StatusdConfig = { ...base, file: fileName, allowOrigins: [...base.allowOrigins] };
   const problems: ConfigProblem[] = [];
   const seen = new Map<string, DirectiveLine>();
-  for (const d of splitDirectiveLines(text, fileName)) {
+  for (const d of splitDirectiveLines(text, fileName, (p) => problems.push(p))) {
     const at = { file: d.file, line: d.line, key: d.key };
     const spec = DIRECTIVES[d.key];
     if (spec === undefined) {
