@@ -180,6 +180,21 @@ test('sd_notify: READY, STATUS and WATCHDOG while running, STOPPING and the VIP 
   await hp.waitVip(['u2'], 5000);
 });
 
+test('config warnings are published: Warnings on D-Bus and in hactl status (one medium, no ping node)', async (t) => {
+  const hp = await HbdPair.start({ ...FAST, serial: false });
+  t.teardown(() => hp.stop());
+  await hp.waitStates('active', 'passive');
+  const warnings = (await hp.props(0)).Warnings as [string, string][];
+  const single = warnings.find(([code]) => code === 'SINGLE_MEDIUM_NO_PING');
+  t.regex(single?.[1] ?? '', /ha\.cf:\d+: ucast: one heartbeat medium \(ucast eth1\) and no ping node/, JSON.stringify(warnings));
+  t.true(warnings.some(([code, m]) => code === 'CONFIG_WARNING' && /logfacility: ignored/.test(m)), 'warnings without a code of their own are published too');
+  const hactl = path.join(repoRoot(), 'dist', 'services', 'hbd', 'hactl.js');
+  const env = { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: hp.u1.busAddress };
+  t.regex((await run(process.execPath, [hactl, 'status'], { env })).stdout, /^warnings:\n(?: {2}.*\n)* {2}SINGLE_MEDIUM_NO_PING: .*no ping node/m);
+  const json = JSON.parse((await run(process.execPath, [hactl, 'status', '--json'], { env })).stdout) as { warnings: { code: string }[] };
+  t.true(json.warnings.some((w) => w.code === 'SINGLE_MEDIUM_NO_PING'));
+});
+
 test('a VIP left by a crashed run is removed before the unit joins', async (t) => {
   const hp = await HbdPair.start(FAST, { startU2AfterMs: 0 });
   t.teardown(() => hp.stop());

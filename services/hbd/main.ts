@@ -40,7 +40,7 @@ async function start(ctx: ServiceContext<HbdConfig>): Promise<RunningService<Hbd
   }
   let publishTimer: NodeJS.Timeout | null = null;
   const role = config.haresources.owner === h.thisNode ? 'master' : 'slave';
-  const view = () => statusView({ driver, resources: resources.snapshot(), role, generation, pingConfigured: h.ping.length, nowWallMs: Date.now() });
+  const view = () => statusView({ driver, resources: resources.snapshot(), role, generation, pingConfigured: h.ping.length, nowWallMs: Date.now(), warnings: ctx.warnings });
   const publishNow = (): void => {
     const v = view();
     exported.update(dbusProperties(v, Date.now()) as unknown as Record<string, unknown>);

@@ -3,6 +3,10 @@ import type { HbdDriver } from './runtime';
 import type { ResourceStatus } from './adapters/resources';
 import type { HbdProperties, LinkTuple } from './adapters/dbus-api';
 import type { StatusView, LinkView } from './status-view';
+import { formatProblem, type ConfigProblem } from '../runtime/config/problems';
+
+/** The code a warning is published with when its loader gave none. */
+export const GENERIC_WARNING_CODE = 'CONFIG_WARNING';
 
 export interface PublishInput {
   driver: HbdDriver;
@@ -11,6 +15,8 @@ export interface PublishInput {
   generation: number;
   pingConfigured: number;
   nowWallMs: number;
+  /** The configuration's warnings, as loaded. */
+  warnings: readonly ConfigProblem[];
 }
 
 const stateWord = (phase: string): string => (phase === 'standby' ? 'passive' : phase);
@@ -42,6 +48,7 @@ export function statusView(p: PublishInput): StatusView {
     healthy: e.healthy,
     generation: p.generation,
     manual: { ...e.manual },
+    warnings: p.warnings.map((w) => ({ code: w.code ?? GENERIC_WARNING_CODE, message: formatProblem(w) })),
   };
 }
 
@@ -59,5 +66,6 @@ export function dbusProperties(v: StatusView, nowWallMs: number): HbdProperties 
     PingReachable: v.pingReachable,
     Healthy: v.healthy,
     Generation: v.generation,
+    Warnings: (v.warnings ?? []).map((w) => [w.code, w.message]),
   };
 }

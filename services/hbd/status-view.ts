@@ -28,6 +28,8 @@ export interface StatusView {
   generation: number;
   /** The standing hb_standby/hb_takeover record (node '' = none), as both units agree on it. */
   manual: { epoch: number; node: string };
+  /** The configuration's warnings (what --check-config prints); absent from an older hbd's JSON. */
+  warnings?: { code: string; message: string }[];
 }
 
 const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
@@ -44,6 +46,8 @@ export function renderStatus(v: StatusView): string {
     'resources:',
     ...v.resources.map((r) => `  ${r.name.padEnd(32)} ${r.status}${r.detail === '' ? '' : `: ${r.detail}`}`),
   ];
+  const warnings = v.warnings ?? [];
+  if (warnings.length > 0) lines.push('warnings:', ...warnings.map((w) => `  ${w.code}: ${w.message}`));
   const drops = Object.entries(v.drops).filter(([, n]) => n > 0);
   if (drops.length > 0) lines.push(`dropped frames: ${drops.map(([k, n]) => `${k} ${n}`).join(', ')}`);
   return `${lines.join('\n')}\n`;

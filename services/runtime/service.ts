@@ -25,6 +25,8 @@ export interface LoadedConfig<C> {
 /** What a started service gets. */
 export interface ServiceContext<C> {
   config: C;
+  /** What loadConfig warned about (already logged), for a service that publishes it. */
+  warnings: readonly ConfigProblem[];
   cli: ParsedCli;
   log: Logger;
   bus: MessageBus;
@@ -95,7 +97,7 @@ export async function runService<C>(def: ServiceDefinition<C>, argv = process.ar
     return exitWith(EXIT.OK, `${def.name}: configuration OK`);
   }
   for (const w of loaded.warnings) log.warn({ file: w.file, line: w.line, key: w.key }, w.message);
-  await startAndRun(def, cli, log, loaded.config);
+  await startAndRun(def, cli, log, loaded);
 }
 
 async function loadOrExit<C>(def: ServiceDefinition<C>, cli: ParsedCli, log: Logger): Promise<LoadedConfig<C>> {
@@ -115,13 +117,14 @@ async function loadOrExit<C>(def: ServiceDefinition<C>, cli: ParsedCli, log: Log
   }
 }
 
-async function startAndRun<C>(def: ServiceDefinition<C>, cli: ParsedCli, log: Logger, config: C): Promise<void> {
+async function startAndRun<C>(def: ServiceDefinition<C>, cli: ParsedCli, log: Logger, loaded: LoadedConfig<C>): Promise<void> {
+  const { config, warnings } = loaded;
   const notify = createNotifier(process.env, log);
   let bus: MessageBus;
   let running: RunningService<C>;
   try {
     bus = await connectSystemBus();
-    running = await def.start({ config, cli, log, bus, notify });
+    running = await def.start({ config, warnings, cli, log, bus, notify });
     await ownName(bus, busNamesOf(def.name).name);
   } catch (err) {
     log.fatal({ err }, 'start failed');

@@ -9,6 +9,8 @@ import { AppError } from '../../runtime/errors';
 export type LinkTuple = [string, string, string, bigint, bigint, bigint];
 /** One resource: (name, held|released|failed, detail). */
 export type ResourceTuple = [string, string, string];
+/** One configuration warning: (code, `file:line: key: message`). */
+export type WarningTuple = [string, string];
 
 export interface HbdProperties {
   Node: string;
@@ -27,6 +29,8 @@ export interface HbdProperties {
   PingReachable: number;
   Healthy: boolean;
   Generation: number;
+  /** What --check-config warns about in the running configuration (e.g. SINGLE_MEDIUM_NO_PING); optional for stand-ins. */
+  Warnings?: WarningTuple[];
 }
 
 export interface HbdActions {
@@ -56,6 +60,7 @@ export function exportHbd(bus: MessageBus, initial: HbdProperties, actions: HbdA
       PingReachable: p('u', initial.PingReachable),
       Healthy: p('b', initial.Healthy),
       Generation: p('u', initial.Generation),
+      Warnings: p('a(ss)', initial.Warnings ?? []),
     },
     methods: {
       Standby: { handler: () => actions.standby() },

@@ -6,6 +6,7 @@ const HBD_PROPS = {
   Node: 'u1', Peer: 'u2', Role: 'master', State: 'active', PeerStatus: 'up', PeerState: 'standby',
   Links: [['ucast:eth1:198.19.0.2', 'ucast', 'up', 1795300000123n, 42n, 0n], ['serial:/tmp/u1-ttyS0', 'serial', 'down', 0n, 0n, 3n]],
   Drops: { 'bad-mac': 0n }, Resources: [['IPaddr::198.18.0.100/24/eth0', 'held', '']], PingReachable: 1, Healthy: true, Generation: 7,
+  Warnings: [['SINGLE_MEDIUM_NO_PING', '/etc/ha.d/ha.cf:7: ucast: one heartbeat medium (ucast eth1) and no ping node']],
 };
 
 test('hbd properties -> hbd subtree', (t) => {
@@ -17,6 +18,7 @@ test('hbd properties -> hbd subtree', (t) => {
     ],
     resources: [{ name: 'IPaddr::198.18.0.100/24/eth0', status: 'held', detail: '' }],
     healthy: true, pingReachable: 1,
+    warnings: [{ code: 'SINGLE_MEDIUM_NO_PING', message: '/etc/ha.d/ha.cf:7: ucast: one heartbeat medium (ucast eth1) and no ping node' }],
   });
 });
 
@@ -25,7 +27,7 @@ test('views tolerate wrong types and missing properties (another version on the 
   t.notThrows(() => hbdView(odd));
   t.notThrows(() => nicdView(odd));
   t.notThrows(() => csyncdView(odd));
-  t.like(hbdView(odd), { node: '', state: '', links: [], resources: [{ name: 'r', status: '', detail: '' }] });
+  t.like(hbdView(odd), { node: '', state: '', links: [], resources: [{ name: 'r', status: '', detail: '' }], warnings: [] });
   t.is(csyncdView(odd).status, 'unknown');
   t.deepEqual(nicdView(odd).interfaces, {}, 'an interface without a name is skipped');
 });

@@ -33,6 +33,8 @@ export function hbdView(p: Props): JsonObject {
     resources: tuples(p.Resources).map(([name, status, detail]) => ({ name: str(name), status: str(status), detail: str(detail) })),
     healthy: p.Healthy === undefined ? true : bool(p.Healthy),
     pingReachable: num(p.PingReachable),
+    // Absent from an hbd without the property: no warnings.
+    warnings: tuples(p.Warnings).map(([code, message]) => ({ code: str(code), message: str(message) })),
   };
 }
 

@@ -49,10 +49,13 @@
 
   function cluster(h) {
     if (!h || !h.running) return absent('hbd is not running: cluster state unknown.');
-    return el('dl', { class: 'kv' },
+    // What hbd --check-config warns about (e.g. one heartbeat medium and no ping node): an alert until the config is fixed.
+    const warnings = (h.warnings || []).map((w) => el('li', { 'data-code': w.code }, pill('warning', 'orange'), ' ', el('b', {}, w.code), ' ', w.message));
+    const kv = el('dl', { class: 'kv' },
       el('dt', {}, 'This unit'), el('dd', {}, (h.node || '?') + ' — ' + cap(h.role) + ', ' + cap(h.state)),
       el('dt', {}, 'Peer'), el('dd', {}, (h.peer || 'none') + (h.peer ? ' — ' + h.peerStatus + (h.peerState !== 'unknown' ? ', says ' + h.peerState : '') : '')),
       el('dt', {}, 'Health'), el('dd', {}, h.healthy ? 'ok' : pill('failing', 'red'), h.pingReachable ? ' (ping nodes reachable: ' + h.pingReachable + ')' : ''));
+    return el('div', {}, warnings.length ? el('ul', { class: 'alerts', id: 'hbd-warnings', role: 'alert' }, ...warnings) : null, kv);
   }
 
   function resources(h) {
