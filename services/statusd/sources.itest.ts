@@ -10,6 +10,7 @@ import { busNamesOf, connectSystemBus, exportObject, ownName, type MessageBus } 
 import { startOpenBus, startPrivateBus } from '../../scripts/sim/bus';
 import { POLICY_FILE } from '../../scripts/sim/pair';
 import { SystemdStandIn } from './testing/systemd-stand-in';
+import { StandIns } from '../../scripts/sim/stand-ins';
 import { FeedClient, login, request, startTestStatusd, type TestStatusd } from './testing/harness';
 import { getAt } from './core/json';
 import type { JsonObject } from './core/json';
@@ -140,4 +141,15 @@ test('appliance sources come and go: absent = not running, picked up on NameOwne
   await svc.releaseName(names.name);
   await r.waitAt(['csyncd'], { running: false });
   t.true(r.s.logs.some((l) => l.source === 'csyncd' && l.msg === 'source on the bus'));
+});
+
+test('hbd config warnings reach the feed (the System Overview shows them as an alert)', async (t) => {
+  const r = await rig(t);
+  await r.waitAt(['hbd'], { running: false });
+  const standIns = new StandIns(r.lbosBus);
+  t.teardown(() => standIns.stop());
+  const warning: [string, string] = ['SINGLE_MEDIUM_NO_PING', '/etc/ha.d/ha.cf:3: ucast: one heartbeat medium (ucast eth1) and no ping node'];
+  await standIns.startHbd({ Warnings: [warning] });
+  await r.waitAt(['hbd', 'warnings'], [{ code: warning[0], message: warning[1] }]);
+  t.like(r.at('hbd'), { running: true, state: 'active', warnings: [{ code: 'SINGLE_MEDIUM_NO_PING' }] });
 });
