@@ -112,6 +112,6 @@ test.serial('booting with an invalid file: nicd runs on the factory default and 
   t.true((await b.addrs('eth0')).includes('192.168.2.21/24'));
   const p = await b.props();
   t.like(p, { ConfigSource: 'factory-default', Generation: 0 });
-  t.regex(String(p.LastResult), /network\.conf is invalid \(1 problem\(s\), first: .*network\.conf:4: address: duplicate address 192\.168\.2\.21/);
+  t.regex(String(p.LastResult), /network\.conf is refused \(1 problem\(s\), first: .*network\.conf:4: address: duplicate address 192\.168\.2\.21/);
   t.is(readFileSync(b.configFile, 'utf8'), readFileSync(path.join(FIXTURES(), 'network.conf.duplicate'), 'utf8'), 'the bad file is kept for the operator to fix');
 });

@@ -21,7 +21,7 @@ export function initialConfig(boot: NicdBoot, firstNic: string | null): { active
   if (boot.config === null) {
     const first = boot.problems[0];
     const why = first === undefined ? 'invalid' : `${boot.problems.length} problem(s), first: ${formatProblem(first)}`;
-    return { active: factoryDefault(firstNic), note: `${boot.file} is invalid (${why}): the factory default is in force` };
+    return { active: factoryDefault(firstNic), note: `${boot.file} is refused (${why}): the factory default is in force` };
   }
   const config = boot.config;
   return { active: { generation: config.generation ?? 0, text: boot.text, config, desired: desiredFromConfig(config), source: 'file' } };

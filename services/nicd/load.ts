@@ -2,8 +2,8 @@
  * Reads network.conf for the service (-c FILE). Four outcomes:
  * - no file: first boot, the factory default is used (resolved in main.ts,
  *   which knows the NICs);
- * - a file others than root may write: refused, exit 78 also at boot
- *   (runtime/config/file-mode.ts);
+ * - a file others than root may write (runtime/config/file-mode.ts): not
+ *   used; refused like an invalid one (below);
  * - a valid file (an empty one warns that it configures no NIC);
  * - an invalid file: `--check-config` fails with every problem (exit 78); the
  *   running service refuses it on SIGHUP, and at boot falls back to the
@@ -41,10 +41,14 @@ export async function loadNicdConfig(cli: ParsedCli, owner?: FileOwner): Promise
     }
     throw new ConfigError([{ file, message: code === 'EACCES' ? 'permission denied' : String(err) }]);
   }
-  // A lax mode is refused even at boot (unlike a bad file, which falls back to the factory
-  // default): who could write the file could also have chosen the addresses it names.
+  // A file that others may write is not used: who could write it could also have chosen the
+  // addresses it names. Like an invalid file, --check-config fails on it, and a boot falls
+  // back to the factory default, so the unit stays reachable to be fixed.
   const modes = await checkFileModes([{ file, trust: 'config' }], owner);
-  if (modes.length > 0) throw new ConfigError(modes);
+  if (modes.length > 0) {
+    if (cli.values['check-config'] === true) throw new ConfigError(modes);
+    return { config: { file, text, config: null, problems: modes }, warnings: [] };
+  }
   try {
     const parsed = parseNetworkConfig(text, file);
     return { config: { file, text, config: parsed.config, problems: [] }, warnings: parsed.warnings };
