@@ -22,10 +22,14 @@ export interface HbdPairSettings {
   /** Also float the IPv6 VIP. */
   vip6?: boolean;
   authMethod?: 'sha256' | 'sha1' | 'md5';
+  /** Write Heartbeat's `logfacility local0` (default true: tests see how a directive hbd ignores is reported). */
+  logfacility?: boolean;
 }
 
 export const DEMO_SETTINGS: HbdPairSettings = {
   keepalive: '200ms', deadtime: '1s', warntime: '500ms', initdead: '2s', autoFailback: true, ping: true, vip6: true,
+  // No directive hbd ignores: the demo's System Overview shows no configuration warning.
+  logfacility: false,
 };
 
 /** Writes DIR/<unit>/ha.d/{ha.cf,haresources,authkeys} and returns the per-unit dirs. */
@@ -47,7 +51,7 @@ export function writeHbdConfigs(pair: SimPair, s: HbdPairSettings): [string, str
       ...(s.serial ?? true ? [`baud ${s.baud ?? 19200}`, `serial ${u.tty}`] : []),
       ...(s.ping === true ? [`ping ${PING_NODE}`] : []),
       `auto_failback ${s.autoFailback ? 'on' : 'off'}`,
-      'logfacility local0',
+      ...(s.logfacility ?? true ? ['logfacility local0'] : []),
       `node ${u1.name}`,
       `node ${u2.name}`,
       ...(s.extra ?? []),
