@@ -17,7 +17,7 @@ import { expandArgs, runCommand, type CommandResult } from './command-runner';
 import type { MetaStore } from './meta-store';
 import type { Mutex } from './mutex';
 import type { Peer } from './ssh-caller';
-import type { ServiceFiles, ServiceSnapshot } from './service-files';
+import { stagedIdentity, type ServiceFiles, type ServiceSnapshot } from './service-files';
 import type { StagedFile, Transactions, Txn } from './transaction';
 import type { Journal } from '../core/journal';
 
@@ -70,8 +70,9 @@ export async function commitPush(d: CommitDeps, def: ServiceDef, h: PushHeader, 
       }
       const version = acceptedVersion(meta.version, h.version);
       journal = await txn.prepare(def.name, version, staged, new Map(current.files.map((f) => [f.path, f.sha256])));
+      const identities = await Promise.all(staged.map((s) => stagedIdentity(s.staged)));
       await txn.commit(journal);
-      for (const s of staged) await d.files.learn(s.path, s.sha256);
+      for (const [k, s] of staged.entries()) await d.files.learn(s.path, s.sha256, identities[k] ?? null);
       const ta = performance.now();
       const applied = def.apply === null ? null : await runCommand(def.apply, { timeoutMs: def.timeoutMs, env: { CSYNCD_SERVICE: def.name, CSYNCD_PHASE: 'apply' } });
       const applyMs = Math.round(performance.now() - ta);

@@ -41,11 +41,19 @@ export class ServiceFiles {
     return { files, hash: contentHash(files) };
   }
 
-  /** A file was just replaced with content of a known sha256 (after a push): remember it, no re-hash. */
-  async learn(p: string, sha256: string): Promise<void> {
-    const key = await statKey(p);
-    if (key === null) this.cache.delete(p);
-    else this.cache.set(p, { key, sha256 });
+  /**
+   * A file was just renamed into place from a staged copy of a known sha256
+   * (after a push): remember it without re-hashing, but only if it still is
+   * that copy. `staged` is the copy's identity taken before the rename
+   * (stagedIdentity): a rename keeps inode, size and mtime, a write changes
+   * them. A local edit that lands between the rename and this call is thus
+   * never taken for the pushed content (it is hashed at the next digest, and
+   * the next push sees it as a change here).
+   */
+  async learn(p: string, sha256: string, staged: string | null): Promise<void> {
+    const st = await statOf(p);
+    if (st === null || staged === null || identityOf(st) !== staged) this.cache.delete(p);
+    else this.cache.set(p, { key: keyOf(st), sha256 });
   }
 
   /** Digests only, from the cache when the file did not change. */
@@ -78,14 +86,32 @@ export class ServiceFiles {
   }
 }
 
-/** What identifies one version of a file for the cache: any write changes ctime. */
-async function statKey(p: string): Promise<string | null> {
+type BigStats = Awaited<ReturnType<typeof lstatBig>>;
+const lstatBig = (p: string) => fs.lstat(p, { bigint: true });
+
+async function statOf(p: string): Promise<BigStats | null> {
   try {
-    const st = await fs.lstat(p, { bigint: true });
-    return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.mode}`;
+    return await lstatBig(p);
   } catch {
     return null;
   }
+}
+
+/** What identifies one version of a file for the cache: any write changes ctime. */
+const keyOf = (st: BigStats): string => `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.mode}`;
+
+async function statKey(p: string): Promise<string | null> {
+  const st = await statOf(p);
+  return st === null ? null : keyOf(st);
+}
+
+/** What a rename keeps and a write changes (ctime and mode change with chmod/chown and rename too). */
+const identityOf = (st: BigStats): string => `${st.ino}:${st.size}:${st.mtimeNs}`;
+
+/** A staged file's identity, to be handed to ServiceFiles.learn after it is renamed into place. */
+export async function stagedIdentity(p: string): Promise<string | null> {
+  const st = await statOf(p);
+  return st === null ? null : identityOf(st);
 }
 
 /** Mode, uid and gid a replaced file should keep (0644 root for a new file). */
