@@ -10,6 +10,8 @@ import { randomBytes } from 'node:crypto';
 export interface AtomicWriteOptions {
   /** File mode of the new file (default 0644). */
   mode?: number;
+  /** Owner of the new file (default: whoever writes it), e.g. a service's own user when root writes its state. */
+  owner?: { uid: number; gid: number };
 }
 
 export async function writeFileAtomic(target: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): Promise<void> {
@@ -17,6 +19,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
   const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, opts.mode ?? 0o644);
   try {
+    if (opts.owner !== undefined) await handle.chown(opts.owner.uid, opts.owner.gid);
     await handle.writeFile(data);
     await handle.sync();
   } catch (err) {

@@ -50,7 +50,10 @@ export class UsersFile implements UserStore {
   async setPassword(name: string, password: string): Promise<void> {
     const users = await this.read();
     users.set(name, await hashPassword(password));
-    await writeFileAtomic(this.file, formatUsers(users), { mode: 0o600 });
+    // statusctl passwd runs as root; statusd (User=statusd) must still read the file: it belongs to
+    // whoever owns the state directory (systemd's StateDirectory= gives it to the service's user).
+    const dir = await fs.stat(path.dirname(this.file));
+    await writeFileAtomic(this.file, formatUsers(users), { mode: 0o600, owner: { uid: dir.uid, gid: dir.gid } });
     if (name === INITIAL_USER) await fs.rm(path.join(path.dirname(this.file), INITIAL_PASSWORD_FILE), { force: true });
   }
 }
@@ -70,6 +73,7 @@ export async function ensureInitialUser(stateDir: string, log: Logger, random: (
   await writeFileAtomic(pwFile, `${password}\n`, { mode: 0o600 });
   const users = new Map([[INITIAL_USER, await hashPassword(password)]]);
   await writeFileAtomic(usersPath, formatUsers(users), { mode: 0o600 });
-  log.warn({ user: INITIAL_USER, file: pwFile }, `initial password of web user ${INITIAL_USER}: ${password} (unique to this unit; also in ${pwFile} until changed with statusctl passwd)`);
+  // The password itself never goes to the log (the journal is read by more people and kept longer).
+  log.warn({ user: INITIAL_USER, file: pwFile }, `initial password of web user ${INITIAL_USER} made, unique to this unit: on the console banner and in ${pwFile} until changed with statusctl passwd`);
   return password;
 }
