@@ -154,16 +154,27 @@ NET
 }
 
 # hw_drivers_check DIR CASE: the guest runs on the emulated hardware of that
-# hypervisor (not on a virtio path by accident), the seed came from the CD.
+# hypervisor (not on a virtio path by accident): the drivers are loaded, the
+# root file system's disk hangs off the expected controller (its SCSI host's
+# proc_name), the seed came from the CD.
 hw_drivers_check() {
-  local dir=$1 c=$2 want out
-  case $c in vmware) want="vmw_pvscsi vmxnet3" ;; vbox) want="ahci e1000" ;; esac
+  local dir=$1 c=$2 want host out
+  case $c in
+    vmware) want="vmw_pvscsi vmxnet3" host=vmw_pvscsi ;;
+    vbox) case ${LSI_CONTROLLER:-mptsas1068} in
+            ahci) want="ahci e1000" host=ahci ;;
+            *) want="mptsas e1000" host=mptsas ;;
+          esac ;;
+  esac
   out=$(vm_ssh "$VM_SSH_PORT" "$dir/key" "for m in $want sr_mod isofs; do [ -d /sys/module/\$m ] || echo \"driver \$m not loaded\"; done
+    src=\$(findmnt -no SOURCE /); h=\$(readlink -f /sys/class/block/\${src#/dev/} | sed -n 's|.*/host\\([0-9]*\\)/.*|\\1|p')
+    got=\$(cat /sys/class/scsi_host/host\$h/proc_name 2>/dev/null)
+    [ \"\$got\" = $host ] || echo \"root \$src on host\$h (\${got:-no SCSI host}), not on $host\"
     [ \"\$(ip -br link show eth0 | awk '{print \$2}')\" = UP ] || echo 'eth0 not up'
     grep -q 'installed /etc/lbos/network.conf\|already applied' <(journalctl -b -u lbos-seed -o cat) || echo 'no seed applied'
     blkid -t LABEL=LBOSSEED -o value -s TYPE" 2>&1)
   case $out in
-    iso9660) echo "$c: $want, the seed ISO on IDE (sr_mod, isofs), eth0 up" >&2 ;;
+    iso9660) echo "$c: $want, the root disk on $host, the seed ISO on IDE (sr_mod, isofs), eth0 up" >&2 ;;
     *) CASE_MSG="hardware check: $out"; return 1 ;;
   esac
 }

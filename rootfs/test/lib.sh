@@ -72,8 +72,11 @@ HA
 #   virtio  q35, virtio disk and NICs (KVM, and the others' paravirtual path)
 #   vmware  i440FX + PIIX (VMware's 440BX/PIIX4 has the same IDE), PVSCSI + VMXNET3 as the OVF declares
 #   vbox    i440FX + PIIX (VirtualBox's default chipset), an Intel E1000 (what
-#           VirtualBox makes of VMXNET3) and the disk on AHCI (SATA, VirtualBox's
-#           default controller); its LSI Logic is not emulated by QEMU (53c1030)
+#           VirtualBox makes of VMXNET3) and the disk on an LSI Logic controller,
+#           as VirtualBox imports the OVA. QEMU has no LSI 53c1030 (mptspi):
+#           its closest is the SAS1068 (mptsas1068; Linux's mptsas, same
+#           Fusion-MPT family). LSI_CONTROLLER=ahci puts the disk on AHCI
+#           (SATA, VirtualBox's default controller for a new VM) instead.
 # Memory: 2 GiB, what "Deploying the virtual appliance" asks for.
 # The seed: DIR/seed.iso as a CD on the secondary IDE master (the README's
 # VMware/VirtualBox route), else DIR/seed.img as a virtio disk.
@@ -97,13 +100,19 @@ start_vm() {
     args+=(-device pvscsi,id=scsi0 -drive "if=none,id=d0,file=$disk,format=$fmt,snapshot=on" -device scsi-hd,drive=d0,bus=scsi0.0,bootindex=0)
     nic=vmxnet3
   elif [ "$profile" = vbox ]; then
-    # LSI_CONTROLLER=mptsas1068 to try the LSI path: under Linux's mptsas
-    # QEMU's SAS 1068 came up (host0) but attached no disk in 15 s (README).
-    if [ "${LSI_CONTROLLER:-}" = mptsas1068 ]; then
-      args+=(-device mptsas1068,id=scsi0 -drive "if=none,id=d0,file=$disk,format=$fmt,snapshot=on" -device scsi-hd,drive=d0,bus=scsi0.0,bootindex=0)
-    else
-      args+=(-device ich9-ahci,id=sata -drive "if=none,id=d0,file=$disk,format=$fmt,snapshot=on" -device ide-hd,drive=d0,bus=sata.0,bootindex=0)
-    fi
+    # The disk needs a WWN on the SAS1068: QEMU's mptsas gives the attached
+    # device's SAS address as the disk's wwn (SAS Device Page 0), 0 unless
+    # set, and Linux's mptsas forms no port for an address of 0: the phy
+    # links up (phy-0:0, 3.0 Gbit, ssp end device) but no end device, no
+    # target scan, no sda (rootfs/README.md, "VirtualBox").
+    case ${LSI_CONTROLLER:-mptsas1068} in
+      mptsas1068)
+        args+=(-device mptsas1068,id=scsi0 -drive "if=none,id=d0,file=$disk,format=$fmt,snapshot=on"
+          -device scsi-hd,drive=d0,bus=scsi0.0,scsi-id=0,wwn=0x5000c2a0b0c0d0e0,bootindex=0) ;;
+      ahci)
+        args+=(-device ich9-ahci,id=sata -drive "if=none,id=d0,file=$disk,format=$fmt,snapshot=on" -device ide-hd,drive=d0,bus=sata.0,bootindex=0) ;;
+      *) echo "LSI_CONTROLLER=$LSI_CONTROLLER: mptsas1068 or ahci" >&2; return 1 ;;
+    esac
     nic=e1000
   else
     args+=(-drive "if=none,id=d0,file=$disk,format=$fmt,snapshot=on" -device virtio-blk-pci,drive=d0,bootindex=0)
