@@ -206,12 +206,13 @@ check_vmware_drivers() {
   local k m initrd missing=()
   k=$(cd "$TREE/boot" && ls vmlinuz-* | sort -V | tail -n1); k=${k#vmlinuz-}
   initrd=$(in_tree lsinitramfs "/boot/initrd.img-$k")
-  for m in mptspi mptsas vmw_pvscsi ahci ata_piix sd_mod sr_mod; do
+  # mptspi/mptsas load only with mptbase, mptscsih and their SCSI transport class.
+  for m in mptspi mptsas mptbase mptscsih scsi_transport_spi scsi_transport_sas vmw_pvscsi ahci ata_piix sd_mod sr_mod; do
     grep -qE "/$m\.ko" <<< "$initrd" || grep -qE "/$m\.ko" "$TREE/usr/lib/modules/$k/modules.builtin" || missing+=("$m (initramfs)")
   done
   for m in e1000 e1000e vmxnet3 isofs; do
     [ -n "$(find "$TREE/usr/lib/modules/$k" -name "$m.ko*" -print -quit)" ] || grep -qE "/$m\.ko" "$TREE/usr/lib/modules/$k/modules.builtin" || missing+=("$m")
   done
   [ ${#missing[@]} -eq 0 ] || die "the VMware tree's kernel $k lacks: ${missing[*]}"
-  note "VMware/VirtualBox drivers: mptspi mptsas vmw_pvscsi ahci ata_piix in the initramfs; e1000 e1000e vmxnet3 in $k"
+  note "VMware/VirtualBox drivers: mptspi mptsas (mptbase mptscsih, SPI/SAS transports) vmw_pvscsi ahci ata_piix sd_mod in the initramfs; e1000 e1000e vmxnet3 in $k"
 }
