@@ -15,7 +15,10 @@ fi
 node24=$(realpath "$cache/package/bin")
 scratch=$(mktemp -d /tmp/lbos-node24.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
-cp -a package.json package-lock.json ava.unit.config.mjs dist node_modules services hw-test "$scratch/"
+# Everything a unit test reads from the repository: the sources (boundaries test), the
+# READMEs and the image's shipped examples (authkeys test), besides the build.
+cp -a package.json package-lock.json ava.unit.config.mjs README.md dist node_modules services scripts bench hw-test firmware "$scratch/"
+mkdir -p "$scratch/rootfs" && cp -a rootfs/overlay "$scratch/rootfs/"
 cd "$scratch"
 PATH="$node24:$PATH" npm rebuild --silent --nodedir="$(dirname "$node24")" unix-dgram @serialport/bindings-cpp >/dev/null
 echo "# node $("$node24/node" --version)" > "$tap"

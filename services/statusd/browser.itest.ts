@@ -35,11 +35,20 @@ test.afterEach.always((t) => {
   if (!t.passed) t.log(logsOfLastPair());
 });
 
+/** Log in; on a machine under load the page may take long (a bound, not a timing): on failure, say what the page showed. */
 async function logIn(page: Page, s: UnitStatusd): Promise<void> {
-  await page.goto(`http://${s.unit.lanIp}:9080/`); // plain HTTP: redirected to HTTPS
+  await page.goto(`http://${s.unit.lanIp}:9080/`, { timeout: 60_000 }); // plain HTTP: redirected to HTTPS
   await page.fill('#login-password', s.password());
   await page.click('#login-submit');
-  await page.waitForSelector('#overview:not([hidden])');
+  try {
+    await page.waitForSelector('#overview:not([hidden])', { timeout: 60_000 });
+  } catch (err) {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const shot = `${ARTIFACTS}/statusd-login-${s.unit.name}-failed.png`;
+    await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
+    const said = await page.textContent('#login-error').catch(() => null);
+    throw new Error(`${s.unit.name}: no System Overview 60 s after logging in (login error shown: ${JSON.stringify(said)}; screenshot ${shot}): ${String(err)}`);
+  }
 }
 
 // Page-side globals, declared for this file only: the project compiles without the DOM library.
