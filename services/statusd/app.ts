@@ -79,6 +79,7 @@ export async function startApp(d: AppDeps): Promise<RunningApp> {
   const auth = new Auth(new UsersFile(path.join(c.stateDir, USERS_FILE), log.child({ mod: 'users' })), {
     sessions: { idleMs: c.sessionIdleMs, lifetimeMs: c.sessionLifetimeMs, maxSessions: c.maxSessions },
     bucket: { burst: c.loginBurst, refillMs: c.loginRefillMs },
+    globalBucket: { burst: c.loginGlobalBurst, refillMs: c.loginGlobalRefillMs },
     now,
   });
   const bus = (): MessageBus => {
@@ -117,6 +118,6 @@ export async function startApp(d: AppDeps): Promise<RunningApp> {
       await Promise.all(sources.map((s) => s.stop()));
       await listening.close();
     },
-    stats: () => ({ ...hub.stats(), sessions: auth.sessions.size, drops: feed.drops, epoch: hub.epoch, rssBytes: process.memoryUsage().rss }),
+    stats: () => ({ ...hub.stats(), sessions: auth.sessions.size, scrypt: auth.scryptLoad, drops: feed.drops, epoch: hub.epoch, rssBytes: process.memoryUsage().rss }),
   };
 }

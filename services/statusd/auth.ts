@@ -1,10 +1,13 @@
 /**
- * Logins and sessions: the rate limit is asked first (a refused attempt
- * costs no scrypt), an unknown user costs the same scrypt as a known one,
- * a good password gets a new 256-bit session token and CSRF token.
+ * Logins and sessions: the rate limits (per source, then over all sources)
+ * are asked first (a refused attempt costs no scrypt), at most
+ * SCRYPT_CONCURRENT checks run at once, an unknown user costs the same
+ * scrypt as a known one, a good password gets a new 256-bit session token
+ * and CSRF token.
  */
 import { randomBytes } from 'node:crypto';
-import { RateLimiter, type BucketParams } from './core/rate-limit';
+import { LoginLimiter, type BucketParams } from './core/rate-limit';
+import { WorkGate } from './core/work-gate';
 import { SessionTable, type Session, type SessionPolicy, type SessionVerdict } from './core/sessions';
 import { USER_NAME } from './core/passwords';
 import type { UserStore } from './ports/user-store';
@@ -12,7 +15,10 @@ import { hashPassword, verifyPassword } from './adapters/scrypt';
 
 export interface AuthOptions {
   sessions: SessionPolicy;
+  /** Per source address. */
   bucket: BucketParams;
+  /** Over all sources together. */
+  globalBucket: BucketParams;
   now: () => number;
   /** Random bytes; tests may pin them. */
   random?: (n: number) => Buffer;
@@ -20,20 +26,31 @@ export interface AuthOptions {
 
 export type LoginVerdict =
   | { ok: true; token: string; session: Session }
-  | { ok: false; reason: 'rate-limited'; retryAfterMs: number }
+  | { ok: false; reason: 'rate-limited'; scope: 'source' | 'global' | 'busy'; retryAfterMs: number }
   | { ok: false; reason: 'bad-credentials' };
 
 /** Longest password we hash (scrypt takes anything; a megabyte would only waste CPU). */
 export const MAX_PASSWORD_LENGTH = 256;
 
+/**
+ * scrypt checks at once: one per core of the appliance (2); 32 MiB of
+ * scrypt memory at most, and libuv's other threads stay free for files.
+ */
+export const SCRYPT_CONCURRENT = 2;
+/** Checks waiting for a slot; more are refused like a rate limit (the global bucket normally keeps it far below). */
+export const SCRYPT_QUEUED = 64;
+/** Retry-After for a login refused because the queue was full. */
+const BUSY_RETRY_MS = 1000;
+
 export class Auth {
-  private readonly limiter: RateLimiter;
+  private readonly limiter: LoginLimiter;
+  private readonly scrypt = new WorkGate(SCRYPT_CONCURRENT, SCRYPT_QUEUED);
   readonly sessions: SessionTable;
   private readonly random: (n: number) => Buffer;
   private dummy: Promise<string> | null = null;
 
   constructor(private readonly users: UserStore, private readonly opts: AuthOptions) {
-    this.limiter = new RateLimiter(opts.bucket);
+    this.limiter = new LoginLimiter(opts.bucket, opts.globalBucket);
     this.sessions = new SessionTable(opts.sessions);
     this.random = opts.random ?? randomBytes;
   }
@@ -41,11 +58,13 @@ export class Auth {
   /** One login attempt from `rateKey` (core/request-checks.ts rateKey). */
   async login(user: string, password: string, rateKey: string): Promise<LoginVerdict> {
     const take = this.limiter.attempt(rateKey, this.opts.now());
-    if (!take.allowed) return { ok: false, reason: 'rate-limited', retryAfterMs: take.retryAfterMs };
+    if (!take.allowed) return { ok: false, reason: 'rate-limited', scope: take.scope, retryAfterMs: take.retryAfterMs };
     const valid = USER_NAME.test(user) && password.length > 0 && password.length <= MAX_PASSWORD_LENGTH;
     const stored = valid ? await this.users.lookup(user) : null;
     // Same work whether or not the user exists: no user enumeration by timing.
-    const good = await verifyPassword(password.slice(0, MAX_PASSWORD_LENGTH), stored ?? (await this.dummyHash()));
+    const against = stored ?? (await this.dummyHash());
+    const good = await this.scrypt.run(() => verifyPassword(password.slice(0, MAX_PASSWORD_LENGTH), against));
+    if (good === null) return { ok: false, reason: 'rate-limited', scope: 'busy', retryAfterMs: BUSY_RETRY_MS };
     if (!good || stored === null) return { ok: false, reason: 'bad-credentials' };
     const token = this.random(32).toString('base64url');
     const csrf = this.random(32).toString('base64url');
@@ -65,7 +84,13 @@ export class Auth {
     return this.sessions.sweep(this.opts.now());
   }
 
+  /** scrypt work in progress and waiting (Stats). */
+  get scryptLoad(): { active: number; pending: number } {
+    return { active: this.scrypt.active, pending: this.scrypt.pending };
+  }
+
   private dummyHash(): Promise<string> {
+    // Made once, outside the gate: a hash waiting for a slot it holds itself would never come.
     this.dummy ??= hashPassword(this.random(16).toString('hex'));
     return this.dummy;
   }

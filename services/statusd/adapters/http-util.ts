@@ -19,39 +19,52 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
-export type BodyVerdict = { ok: true; text: string } | { ok: false; status: 413 | 415 | 400; code: string };
+export type BodyVerdict = { ok: true; text: string } | { ok: false; status: 413 | 415 | 400; code: 'TOO_LARGE' | 'BAD_REQUEST'; message: string };
 
-/** Read a JSON body of at most `limit` bytes; more is refused and the socket closed. */
+/**
+ * Read a JSON body of at most `limit` bytes. A larger one (declared by
+ * Content-Length, or found while reading a chunked one) is refused with 413
+ * without reading it: sendBodyError answers with `Connection: close`, and
+ * Node discards what still arrives until the answer is out. Framing errors
+ * (both Content-Length and Transfer-Encoding, a bad length) never get here:
+ * the parser refuses them (adapters/servers.ts onClientError).
+ */
 export function readBody(req: IncomingMessage, limit: number): Promise<BodyVerdict> {
   return new Promise((resolve) => {
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/json') {
-      req.resume();
-      resolve({ ok: false, status: 415, code: 'BAD_REQUEST' });
+      resolve({ ok: false, status: 415, code: 'BAD_REQUEST', message: 'expected Content-Type: application/json' });
+      return;
+    }
+    const tooLarge: BodyVerdict = { ok: false, status: 413, code: 'TOO_LARGE', message: `request body larger than ${limit} bytes` };
+    // The parser has checked it is a plain decimal number.
+    if (Number(req.headers['content-length'] ?? '0') > limit) {
+      resolve(tooLarge);
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
+    const finish = (v: BodyVerdict): void => {
+      if (!done) resolve(v);
+      done = true;
+    };
     req.on('data', (c: Buffer) => {
+      if (done) return;
       size += c.length;
-      if (size > limit && !done) {
-        done = true;
-        resolve({ ok: false, status: 413, code: 'TOO_LARGE' });
-        req.destroy();
-        return;
-      }
-      if (!done) chunks.push(c);
+      if (size > limit) {
+        chunks.length = 0;
+        finish(tooLarge);
+      } else chunks.push(c);
     });
-    req.on('end', () => {
-      if (!done) resolve({ ok: true, text: Buffer.concat(chunks).toString('utf8') });
-      done = true;
-    });
-    req.on('error', () => {
-      if (!done) resolve({ ok: false, status: 400, code: 'BAD_REQUEST' });
-      done = true;
-    });
+    req.on('end', () => finish({ ok: true, text: Buffer.concat(chunks).toString('utf8') }));
+    req.on('error', () => finish({ ok: false, status: 400, code: 'BAD_REQUEST', message: 'request body not received' }));
   });
+}
+
+/** Answer a refused body; after a 413 the rest of the body is not wanted, nor the connection. */
+export function sendBodyError(res: ServerResponse, v: Extract<BodyVerdict, { ok: false }>): void {
+  sendError(res, v.status, v.code, v.message, v.status === 413 ? { connection: 'close' } : {});
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
@@ -67,11 +80,4 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
 
 export function remoteAddress(req: IncomingMessage): string | undefined {
   return req.socket.remoteAddress;
-}
-
-/** `host[:port]` from a Host header, or null when it is not a plausible host. */
-export function hostName(host: string | undefined): string | null {
-  if (host === undefined) return null;
-  const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.exec(host);
-  return m?.[1] ?? null;
 }

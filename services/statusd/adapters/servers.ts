@@ -9,8 +9,9 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AppError, errorMessage } from '../../runtime/errors';
+import { clientErrorAnswer, httpsOriginOf, rawErrorResponse, redirectPath } from '../core/client-errors';
 import { refuse } from './feed-ws';
-import { hostName, SECURITY_HEADERS } from './http-util';
+import { SECURITY_HEADERS } from './http-util';
 import type { TlsPair } from './tls-cert';
 
 export interface ServerOptions {
@@ -31,16 +32,72 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-const TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 15_000, keepAliveTimeout: 5_000 };
+/**
+ * Request line + headers at most 8 KiB (Node's default is 16 KiB; nginx and
+ * Apache refuse a header line past 8 KiB): the page's requests carry one
+ * 43-character cookie. More is answered 431.
+ */
+const MAX_HEADER_BYTES = 8192;
+const HTTP_OPTIONS = { headersTimeout: 10_000, requestTimeout: 15_000, keepAliveTimeout: 5_000, maxHeaderSize: MAX_HEADER_BYTES };
 
+/**
+ * TLS 1.2 with forward secrecy and AEAD only (RFC 7525 / BSI TR-02102
+ * recommendations): ECDHE with AES-GCM or ChaCha20-Poly1305, for the
+ * ECDSA key statusd makes and for a configured RSA one. No CBC suites
+ * (Lucky13 and padding-oracle families), no static RSA key exchange.
+ * TLS 1.3's suites are all AEAD and stay OpenSSL's defaults (a list without
+ * TLS_* names leaves them untouched).
+ */
+export const TLS12_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+/** Every secure context statusd makes, at start and at SIGHUP (setSecureContext starts from Node's defaults). */
+function tlsOptions(tls: TlsPair): { cert: string | Buffer; key: string | Buffer; minVersion: 'TLSv1.2'; ciphers: string; honorCipherOrder: boolean } {
+  return { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2', ciphers: TLS12_CIPHERS, honorCipherOrder: true };
+}
+
+/** How long a refused connection may still deliver what it was sending before it is closed. */
+const LINGER_MS = 2000;
+const answered = new WeakSet<Duplex>();
+
+/**
+ * A request Node's parser refused (bad framing, oversize headers, timeout):
+ * answer with a real response and a JSON error instead of a silent close,
+ * unless a response is already on the wire. The write side is ended and the
+ * socket kept reading (and discarding) for LINGER_MS, so a client still
+ * sending gets the answer instead of a reset.
+ */
+function onClientError(err: Error & { code?: string; reason?: string }, socket: Duplex): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  const answer = clientErrorAnswer(err.code, err.reason);
+  // The parser stays in its error state: what arrives while lingering comes here again.
+  if (answered.has(socket)) return;
+  if (answer === null || !socket.writable || inFlight?.headersSent === true) {
+    socket.destroy();
+    return;
+  }
+  answered.add(socket);
+  socket.end(rawErrorResponse(answer.status, answer.code, answer.message, SECURITY_HEADERS));
+  socket.resume();
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
+}
+
+/**
+ * Plain HTTP answers with a redirect to the address the connection came in
+ * on: the Host header is the client's to choose and must not pick where a
+ * browser is sent next.
+ */
 function redirect(httpsPort: () => number): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   return (req, res) => {
-    const host = hostName(req.headers.host);
-    if (host === null) {
-      res.writeHead(400, { ...SECURITY_HEADERS, 'content-type': 'text/plain' }).end('bad Host header\n');
+    const origin = httpsOriginOf(req.socket.localAddress, httpsPort());
+    if (origin === null) {
+      res.destroy();
       return;
     }
-    const target = `https://${host}:${httpsPort()}${(req.url ?? '/').startsWith('/') ? req.url ?? '/' : '/'}`;
+    const target = `${origin}${redirectPath(req.url)}`;
     res.writeHead(308, { ...SECURITY_HEADERS, location: target, 'content-type': 'text/plain' }).end(`see ${target}\n`);
   };
 }
@@ -66,9 +123,9 @@ export async function startServers(o: ServerOptions): Promise<Listening> {
   let boundHttps = o.httpsPort;
   try {
     for (const host of hosts) {
-      const s = https.createServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2', ...TIMEOUTS }, o.app);
+      const s = https.createServer({ ...tlsOptions(o.tls), ...HTTP_OPTIONS }, o.app);
       s.on('upgrade', o.upgrade);
-      s.on('clientError', (_e, socket: Duplex) => socket.destroy());
+      s.on('clientError', onClientError);
       servers.push(s);
       secure.push(s);
       const a = await bind(s, boundHttps, host);
@@ -77,9 +134,9 @@ export async function startServers(o: ServerOptions): Promise<Listening> {
     }
     if (o.httpPort !== 0) {
       for (const host of hosts) {
-        const s = http.createServer({ ...TIMEOUTS }, redirect(() => boundHttps));
+        const s = http.createServer({ ...HTTP_OPTIONS }, redirect(() => boundHttps));
         s.on('upgrade', (_req, socket: Duplex) => refuse(socket, 403, 'HTTPS_REQUIRED', `the feed is on https port ${boundHttps}`));
-        s.on('clientError', (_e, socket: Duplex) => socket.destroy());
+        s.on('clientError', onClientError);
         servers.push(s);
         const a = await bind(s, o.httpPort, host);
         addresses.push(`http ${a.address}:${a.port}`);
@@ -92,7 +149,7 @@ export async function startServers(o: ServerOptions): Promise<Listening> {
   return {
     addresses,
     httpsPort: boundHttps,
-    setTls: (tls) => secure.forEach((s) => s.setSecureContext({ cert: tls.cert, key: tls.key })),
+    setTls: (tls) => secure.forEach((s) => s.setSecureContext(tlsOptions(tls))),
     close: async () => {
       await Promise.all(servers.map((s) => new Promise<void>((r) => {
         s.close(() => r());

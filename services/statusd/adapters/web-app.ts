@@ -10,7 +10,7 @@ import type { Auth } from '../auth';
 import { decodeFailover, decodeLogin, decodeRestart } from '../core/api-requests';
 import { actionVerdict, checkOrigin, CSRF_HEADER, parseCookies, rateKey, SESSION_COOKIE, sessionCookie } from '../core/request-checks';
 import type { FailoverControl, UnitControl } from '../ports/controls';
-import { readBody, remoteAddress, sendError, sendJson } from './http-util';
+import { readBody, remoteAddress, sendBodyError, sendError, sendJson } from './http-util';
 import type { StaticFiles } from './static-files';
 
 export interface WebAppDeps {
@@ -45,7 +45,7 @@ export function createWebApp(d: WebAppDeps): (req: IncomingMessage, res: ServerR
     }
     const user = session.ok ? session.session.user : '?';
     const body = await readBody(req, BODY_LIMIT);
-    if (!body.ok) return sendError(res, body.status, body.code, 'bad request body');
+    if (!body.ok) return sendBodyError(res, body);
     try {
       const r = await run(body.text, user, req);
       d.log.info({ audit: name, user, from, target: r.target, result: r.status < 300 ? 'ok' : 'refused', status: r.status }, `action ${name}`);
@@ -66,13 +66,13 @@ export function createWebApp(d: WebAppDeps): (req: IncomingMessage, res: ServerR
     'POST /api/login': async (req, res) => {
       if (origin(req) === 'foreign') return sendError(res, 403, 'FOREIGN_ORIGIN', 'foreign origin');
       const body = await readBody(req, BODY_LIMIT);
-      if (!body.ok) return sendError(res, body.status, body.code, 'bad request body');
+      if (!body.ok) return sendBodyError(res, body);
       const login = decodeLogin(body.text);
       if (!login.ok) return sendError(res, 400, login.code, login.message);
       const from = remoteAddress(req);
       const r = await d.auth.login(login.value.user, login.value.password, rateKey(from));
       if (!r.ok && r.reason === 'rate-limited') {
-        d.log.warn({ audit: 'login', user: login.value.user.slice(0, 32), from, result: 'rate-limited' }, 'login rate-limited');
+        d.log.warn({ audit: 'login', user: login.value.user.slice(0, 32), from, result: 'rate-limited', scope: r.scope }, 'login rate-limited');
         return sendError(res, 429, 'RATE_LIMITED', 'too many login attempts; try again later', { 'retry-after': String(Math.ceil(r.retryAfterMs / 1000)) });
       }
       if (!r.ok) {
@@ -82,12 +82,26 @@ export function createWebApp(d: WebAppDeps): (req: IncomingMessage, res: ServerR
       d.log.info({ audit: 'login', user: r.session.user, from, result: 'ok' }, 'login');
       sendJson(res, 200, { user: r.session.user, csrf: r.session.csrf, units: d.units }, { 'set-cookie': sessionCookie(r.token, d.sessionMaxAgeS) });
     },
-    'POST /api/logout': action('logout', async (_b, _u, req) => {
-      const t = token(req) ?? '';
-      d.auth.logout(t);
-      d.endSession(t);
-      return { status: 200, body: { ok: true }, target: '-' };
-    }),
+    'POST /api/logout': async (req, res) => {
+      // Idempotent, no body: whatever the state, the answer is 200 and a
+      // cleared cookie. A live session still needs same origin + CSRF token
+      // (nobody else may end it); without one there is nothing to protect.
+      const t = token(req);
+      const session = d.auth.check(t, false);
+      const from = remoteAddress(req);
+      const gate = actionVerdict({ origin: origin(req), session, csrfHeader: req.headers[CSRF_HEADER] as string | undefined });
+      if (!gate.ok && (session.ok || gate.code === 'FOREIGN_ORIGIN')) {
+        d.log.warn({ audit: 'logout', from, result: 'refused', code: gate.code, reason: gate.reason }, 'action refused');
+        return sendError(res, gate.status, gate.code, gate.reason);
+      }
+      if (t !== undefined) {
+        // An expired session's token too: its feeds go with it.
+        d.auth.logout(t);
+        d.endSession(t);
+      }
+      d.log.info({ audit: 'logout', user: session.ok ? session.session.user : '-', from, target: '-', result: session.ok ? 'ok' : 'no-session' }, 'action logout');
+      sendJson(res, 200, { ok: true, ended: session.ok }, { 'set-cookie': sessionCookie('', 0) });
+    },
     'POST /api/units/restart': action('restart-unit', async (text) => {
       const v = decodeRestart(text, d.units);
       if (!v.ok) return { status: 400, body: { error: v.code, message: v.message }, target: '?' };

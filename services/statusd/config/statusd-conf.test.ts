@@ -25,14 +25,14 @@ test('every directive', (t) => {
   const c = parseStatusdConf([
     'listen 198.18.0.1 fd00:5b::1', 'http_port 0', 'https_port 8443', 'tls_cert /etc/lbos/web.pem', 'tls_key /etc/lbos/web.key',
     'state_dir /var/lib/x', 'www_dir /opt/www', 'units hbd.service getty@tty1.service', 'sources hbd nicd', 'systemd_bus unix:path=/run/x.sock',
-    'sample_interval 10s', 'session_idle 30min', 'session_lifetime 8h', 'max_sessions 10', 'login_burst 3', 'login_refill 20s',
+    'sample_interval 10s', 'session_idle 30min', 'session_lifetime 8h', 'max_sessions 10', 'login_burst 3', 'login_refill 20s', 'login_global_burst 40', 'login_global_refill 500ms',
     'max_clients 50', 'max_payload 1K', 'history 64', 'history_bytes 64K', 'slow_client_high 1M', 'slow_client_low 32K',
     'slow_client_timeout 1min', 'heartbeat 500ms', 'allow_origin https://lb.example.com:9443', 'allow_origin https://[fd00::1]:9443',
   ].join('\n'), 'statusd.conf');
   t.like(c, {
     listen: ['198.18.0.1', 'fd00:5b::1'], httpPort: 0, httpsPort: 8443, tlsCert: '/etc/lbos/web.pem', tlsKey: '/etc/lbos/web.key',
     stateDir: '/var/lib/x', wwwDir: '/opt/www', units: ['hbd.service', 'getty@tty1.service'], sources: ['hbd', 'nicd'], systemdBus: 'unix:path=/run/x.sock',
-    sampleIntervalMs: 10_000, sessionIdleMs: 1_800_000, sessionLifetimeMs: 28_800_000, maxSessions: 10, loginBurst: 3, loginRefillMs: 20_000,
+    sampleIntervalMs: 10_000, sessionIdleMs: 1_800_000, sessionLifetimeMs: 28_800_000, maxSessions: 10, loginBurst: 3, loginRefillMs: 20_000, loginGlobalBurst: 40, loginGlobalRefillMs: 500,
     maxClients: 50, maxPayloadBytes: 1024, historyDeltas: 64, historyBytes: 65536, slowHighBytes: 1 << 20, slowLowBytes: 32768,
     slowTimeoutMs: 60_000, heartbeatMs: 500,
   });

@@ -68,6 +68,8 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   max_sessions: { args: [1, 1], set: int('maxSessions', 1, 100_000) },
   login_burst: { args: [1, 1], set: int('loginBurst', 1, 1000) },
   login_refill: { args: [1, 1], set: span('loginRefillMs', 100, 3_600_000) },
+  login_global_burst: { args: [1, 1], set: int('loginGlobalBurst', 1, 10_000) },
+  login_global_refill: { args: [1, 1], set: span('loginGlobalRefillMs', 10, 3_600_000) },
   max_clients: { args: [1, 1], set: int('maxClients', 1, 100_000) },
   max_payload: { args: [1, 1], set: bytes('maxPayloadBytes', 128, 65536) },
   history: { args: [1, 1], set: int('historyDeltas', 0, 1_000_000) },

@@ -25,8 +25,12 @@ export interface StatusdConfig {
   sessionIdleMs: number;
   sessionLifetimeMs: number;
   maxSessions: number;
+  /** Login token bucket per source address. */
   loginBurst: number;
   loginRefillMs: number;
+  /** Login token bucket over all source addresses together. */
+  loginGlobalBurst: number;
+  loginGlobalRefillMs: number;
   maxClients: number;
   maxPayloadBytes: number;
   historyDeltas: number;
@@ -64,6 +68,8 @@ export function defaultConfig(): StatusdConfig {
     maxSessions: 256,
     loginBurst: 5,
     loginRefillMs: 12_000,
+    loginGlobalBurst: 20,
+    loginGlobalRefillMs: 1000,
     maxClients: 2000,
     maxPayloadBytes: 4096,
     historyDeltas: 1024,

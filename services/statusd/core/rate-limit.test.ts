@@ -1,5 +1,5 @@
 import test from 'ava';
-import { isFull, RateLimiter, take, type BucketParams } from './rate-limit';
+import { isFull, LoginLimiter, RateLimiter, take, type BucketParams } from './rate-limit';
 
 const P: BucketParams = { burst: 5, refillMs: 12_000 };
 
@@ -35,4 +35,29 @@ test('the limiter keeps buckets per key and stays bounded', (t) => {
   t.true(rl.attempt('192.0.2.2', 0).allowed, 'another address has its own bucket');
   for (let i = 0; i < 1000; i++) rl.attempt(`10.0.${i >> 8}.${i & 255}`, 0);
   t.true(rl.size <= 100);
+});
+
+const SRC: BucketParams = { burst: 3, refillMs: 60_000 };
+const ALL: BucketParams = { burst: 5, refillMs: 1000 };
+
+test('the global bucket stops many sources; a global refusal gives the source its token back', (t) => {
+  const l = new LoginLimiter(SRC, ALL);
+  const seen = ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5', '10.0.0.6'].map((a) => l.attempt(a, 0));
+  t.deepEqual(seen.slice(0, 5).map((r) => r.allowed), [true, true, true, true, true]);
+  t.deepEqual(seen[5], { allowed: false, scope: 'global', retryAfterMs: 1000 });
+  t.deepEqual(l.attempt('10.0.0.7', 500), { allowed: false, scope: 'global', retryAfterMs: 500 });
+  t.deepEqual(l.attempt('10.0.0.6', 1000), { allowed: true }, 'a token came back after 1 s');
+  // 10.0.0.6 was refused once by the global bucket: it had all 3 of its own at 1000, 2 are left.
+  t.true(l.attempt('10.0.0.6', 2000).allowed);
+  t.true(l.attempt('10.0.0.6', 3000).allowed);
+  t.like(l.attempt('10.0.0.6', 4000), { allowed: false, scope: 'source' });
+});
+
+test('a source refused by its own bucket costs the others nothing', (t) => {
+  const l = new LoginLimiter(SRC, ALL);
+  for (let i = 0; i < 3; i++) t.true(l.attempt('10.0.0.1', 0).allowed);
+  for (let i = 0; i < 100; i++) t.like(l.attempt('10.0.0.1', 0), { allowed: false, scope: 'source' });
+  t.true(l.attempt('10.0.0.2', 0).allowed);
+  t.true(l.attempt('10.0.0.3', 0).allowed, 'the global bucket lost only the 3 + 2 granted');
+  t.like(l.attempt('10.0.0.4', 0), { allowed: false, scope: 'global' });
 });

@@ -1,8 +1,21 @@
 /**
- * Login attempts per source address: a token bucket. Each attempt (good or
- * bad) takes a token; tokens come back at a steady rate up to the burst.
- * With the defaults (burst 5, one back every 12 s) a guesser gets 5 tries at
- * once, then 5 a minute.
+ * Login attempts: token buckets. Each attempt (good or bad) takes a token;
+ * tokens come back at a steady rate up to the burst.
+ *
+ * - Per source address (burst 5, one back every 12 s): a guesser gets 5
+ *   tries at once, then 5 a minute.
+ * - Over all sources together (burst 20, one back every second): many
+ *   addresses (a botnet, or one host with many addresses on the LAN) cannot
+ *   multiply that. Each attempt is one scrypt (16 MiB, tens of ms of CPU on
+ *   the appliance): 1/s holds guessing to 86,400 a day against an 80-bit
+ *   password and scrypt to a few % of a core, far above what operators
+ *   need; a burst of 20 lets everybody log in again at once after a restart
+ *   of statusd. The price: an attacker who keeps it empty keeps everybody
+ *   out (429 with Retry-After) for as long as the attack lasts, never longer.
+ *
+ * A source's own refusal does not touch the global bucket (one noisy source
+ * does not lock the others out), and a global refusal gives the source its
+ * token back (its owner is not punished for others' attempts).
  */
 
 /** Bucket size and how long one token takes to come back. */
@@ -61,11 +74,52 @@ export class RateLimiter {
     return this.buckets.size;
   }
 
+  peek(key: string): Bucket | undefined {
+    return this.buckets.get(key);
+  }
+
+  /** Undo an attempt: put back the bucket `peek` returned before it. */
+  restore(key: string, b: Bucket | undefined): void {
+    if (b === undefined) this.buckets.delete(key);
+    else this.buckets.set(key, b);
+  }
+
   private prune(now: number): void {
     for (const [k, b] of this.buckets) if (isFull(b, now, this.params)) this.buckets.delete(k);
     for (const k of this.buckets.keys()) {
       if (this.buckets.size <= this.maxEntries) break;
       this.buckets.delete(k);
     }
+  }
+}
+
+/** Why an attempt was refused: its source's bucket, or the one over all sources. */
+export type LoginLimitResult = { allowed: true } | { allowed: false; scope: 'source' | 'global'; retryAfterMs: number };
+
+/** The per-source table plus one bucket over all sources. */
+export class LoginLimiter {
+  private readonly perSource: RateLimiter;
+  private global: Bucket | undefined;
+
+  constructor(source: BucketParams, private readonly all: BucketParams, maxEntries = 10_000) {
+    this.perSource = new RateLimiter(source, maxEntries);
+  }
+
+  attempt(key: string, now: number): LoginLimitResult {
+    const before = this.perSource.peek(key);
+    const own = this.perSource.attempt(key, now);
+    if (!own.allowed) return { allowed: false, scope: 'source', retryAfterMs: own.retryAfterMs };
+    const g = take(this.global, now, this.all);
+    this.global = g.bucket;
+    if (!g.allowed) {
+      this.perSource.restore(key, before);
+      return { allowed: false, scope: 'global', retryAfterMs: g.retryAfterMs };
+    }
+    return { allowed: true };
+  }
+
+  /** Source addresses with a bucket not yet full (bounded). */
+  get sources(): number {
+    return this.perSource.size;
   }
 }
