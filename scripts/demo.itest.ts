@@ -64,7 +64,12 @@ test('demo: the pair comes up, every printed command works, the status line foll
   for (const f of ['hbd', 'nicd', 'csyncd', 'statusd', 'paneld']) t.true(existsSync(`${dir}/u1-${f}.log`), `${f} log exists`);
   t.regex(readFileSync(`${dir}/u1-nicd.log`, 'utf8'), /198\.18\.0\.1\/24/);
   // Both System Overviews answer on loopback; both front panels are printed, unit 1 the master.
-  for (const ip of ['127.0.0.1', '127.0.0.2']) t.regex((await run('curl', ['-sk', '--max-time', '5', `https://${ip}:9443/`])).stdout, /<html/i, `page of ${ip}`);
+  for (const ip of ['127.0.0.1', '127.0.0.2']) {
+    t.regex((await run('curl', ['-sk', '--max-time', '5', `https://${ip}:9443/`])).stdout, /<html/i, `page of ${ip}`);
+    // Plain HTTP on the forward redirects to the forwarded HTTPS (redirect_to), not to the unit's LAN address.
+    const where = (await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code} %{redirect_url}', '--max-time', '5', `http://${ip}:9080/`])).stdout;
+    t.is(where, `308 https://${ip}:9443/`, `redirect of ${ip}`);
+  }
   await waitFor(`front panels printed:\n${out}`, () => /front panels:\nu1 LCD +u2 LCD\n.*\n\|u1 +ACTIVE\| +\|u2 +STANDBY\|\n/.test(out), 30_000);
 
   const cmds = printedCommands(out);

@@ -84,7 +84,8 @@ async function main(): Promise<void> {
       { name: 'paneld.service', start: (env) => (panel?.units[k] ?? missing('paneld')).spawnPaneld(env) },
     ], { restartMs: RESTART_SEC * 1000, onEvent: report(u), onRestartFailed: (name, err) => say(`${u.name}: RestartUnit ${name} failed: ${errorMessage(err)}`) }));
   }
-  statusd = pair.units.map((u, i) => writeStatusdConf(u, { systemdBus: systemds[i]?.busAddress ?? null }));
+  // The page is reached through a loopback forward: plain HTTP there redirects to the forwarded HTTPS, not the unit's LAN address.
+  statusd = pair.units.map((u, i) => writeStatusdConf(u, { systemdBus: systemds[i]?.busAddress ?? null, extra: [`redirect_to https://${LOOPBACK[i] ?? '127.0.0.1'}:9443`] }));
   const startAll = async (service: string): Promise<void> => void (await Promise.all(systemds.map((s) => s.supervisor.start(service))));
   // As at boot: nicd gives each unit its addresses, then hbd starts.
   await startAll('nicd.service');

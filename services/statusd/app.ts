@@ -104,7 +104,7 @@ export async function startApp(d: AppDeps): Promise<RunningApp> {
   for (const s of sources) {
     await s.start(publish).catch((err: unknown) => log.error({ err, source: s.key }, 'source failed to start; shown as unknown'));
   }
-  const listening = await startServers({ listen: c.listen, httpPort: c.httpPort, httpsPort: c.httpsPort, tls, app, upgrade: (req, socket, head) => feed.handleUpgrade(req, socket, head) }).catch(async (err: unknown) => {
+  const listening = await startServers({ listen: c.listen, httpPort: c.httpPort, httpsPort: c.httpsPort, redirectTo: c.redirectTo, tls, app, upgrade: (req, socket, head) => feed.handleUpgrade(req, socket, head) }).catch(async (err: unknown) => {
     await Promise.all(sources.map((s) => s.stop()));
     throw err;
   });

@@ -170,6 +170,15 @@ test('the HTTP redirect goes to the address the connection came in on, never to 
   t.deepEqual([huge.status, huge.json?.error], [431, 'HEADERS_TOO_LARGE']);
 });
 
+test('redirect_to (a unit behind NAT or a port forward): plain HTTP goes there, whatever Host says', async (t) => {
+  const httpPort = 39080 + Math.floor(Math.random() * 1000);
+  const s = await startTestStatusd({ config: { listen: ['127.0.0.1'], httpPort, redirectTo: 'https://lb1.example.net:8443' } });
+  t.teardown(() => s.stop());
+  const res = await httpGet('127.0.0.1', httpPort, '/x?y=1', { host: 'evil.example' });
+  t.is(res.statusCode, 308);
+  t.is(res.headers.location, 'https://lb1.example.net:8443/x?y=1');
+});
+
 /** A login from a chosen loopback source address. */
 function loginFrom(base: string, localAddress: string, password: string): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {

@@ -18,6 +18,8 @@ export interface ServerOptions {
   listen: readonly string[];
   httpPort: number;
   httpsPort: number;
+  /** The configured redirect_to origin, or null: the address the connection came in on. */
+  redirectTo: string | null;
   tls: TlsPair;
   app: (req: http.IncomingMessage, res: http.ServerResponse) => void;
   upgrade: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -90,9 +92,9 @@ function onClientError(err: Error & { code?: string; reason?: string }, socket: 
  * on: the Host header is the client's to choose and must not pick where a
  * browser is sent next.
  */
-function redirect(httpsPort: () => number): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+function redirect(httpsPort: () => number, redirectTo: string | null): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   return (req, res) => {
-    const origin = httpsOriginOf(req.socket.localAddress, httpsPort());
+    const origin = redirectTo ?? httpsOriginOf(req.socket.localAddress, httpsPort());
     if (origin === null) {
       res.destroy();
       return;
@@ -134,7 +136,7 @@ export async function startServers(o: ServerOptions): Promise<Listening> {
     }
     if (o.httpPort !== 0) {
       for (const host of hosts) {
-        const s = http.createServer({ ...HTTP_OPTIONS }, redirect(() => boundHttps));
+        const s = http.createServer({ ...HTTP_OPTIONS }, redirect(() => boundHttps, o.redirectTo));
         s.on('upgrade', (_req, socket: Duplex) => refuse(socket, 403, 'HTTPS_REQUIRED', `the feed is on https port ${boundHttps}`));
         s.on('clientError', onClientError);
         servers.push(s);

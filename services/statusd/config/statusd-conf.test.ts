@@ -28,13 +28,14 @@ test('every directive', (t) => {
     'sample_interval 10s', 'session_idle 30min', 'session_lifetime 8h', 'max_sessions 10', 'login_burst 3', 'login_refill 20s', 'login_global_burst 40', 'login_global_refill 500ms',
     'max_clients 50', 'max_payload 1K', 'history 64', 'history_bytes 64K', 'slow_client_high 1M', 'slow_client_low 32K',
     'slow_client_timeout 1min', 'heartbeat 500ms', 'allow_origin https://lb.example.com:9443', 'allow_origin https://[fd00::1]:9443',
+    'redirect_to https://LB1.example.net:8443',
   ].join('\n'), 'statusd.conf');
   t.like(c, {
     listen: ['198.18.0.1', 'fd00:5b::1'], httpPort: 0, httpsPort: 8443, tlsCert: '/etc/lbos/web.pem', tlsKey: '/etc/lbos/web.key',
     stateDir: '/var/lib/x', wwwDir: '/opt/www', units: ['hbd.service', 'getty@tty1.service'], sources: ['hbd', 'nicd'], systemdBus: 'unix:path=/run/x.sock',
     sampleIntervalMs: 10_000, sessionIdleMs: 1_800_000, sessionLifetimeMs: 28_800_000, maxSessions: 10, loginBurst: 3, loginRefillMs: 20_000, loginGlobalBurst: 40, loginGlobalRefillMs: 500,
     maxClients: 50, maxPayloadBytes: 1024, historyDeltas: 64, historyBytes: 65536, slowHighBytes: 1 << 20, slowLowBytes: 32768,
-    slowTimeoutMs: 60_000, heartbeatMs: 500,
+    slowTimeoutMs: 60_000, heartbeatMs: 500, redirectTo: 'https://lb1.example.net:8443',
   });
   t.deepEqual(c.allowOrigins, ['https://lb.example.com:9443', 'https://[fd00::1]:9443']);
 });
@@ -51,6 +52,7 @@ test('every problem at once, each with file, line and directive', (t) => {
     'max_payload 1G',
     'allow_origin evil',
     'heartbeat',
+    'redirect_to http://lb.example.com',
   ].join('\n')), [
     'statusd.conf:1: http_prot: unknown directive (did you mean "http_port"?)',
     'statusd.conf:2: https_port: 70000 is out of range (allowed 1..65535)',
@@ -62,6 +64,7 @@ test('every problem at once, each with file, line and directive', (t) => {
     'statusd.conf:8: max_payload: "1G" is not a size (e.g. 4096, 64K, 1M)',
     'statusd.conf:9: allow_origin: "evil" is not an origin like https://lb.example.com:9443',
     'statusd.conf:10: heartbeat: takes 1 value(s), got 0',
+    'statusd.conf:11: redirect_to: "http://lb.example.com" is not an https origin like https://lb.example.com:9443',
   ]);
 });
 

@@ -78,6 +78,7 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   slow_client_low: { args: [1, 1], set: bytes('slowLowBytes', 0, 64 * 2 ** 20) },
   slow_client_timeout: { args: [1, 1], set: span('slowTimeoutMs', 100, 3_600_000) },
   heartbeat: { args: [1, 1], set: span('heartbeatMs', 100, 600_000) },
+  redirect_to: { args: [1, 1], set: (c, [a = '']) => (/^https:/i.test(a) && ORIGIN.test(a) ? ((c.redirectTo = a.toLowerCase()), ok) : fail(`"${a}" is not an https origin like https://lb.example.com:9443`)) },
   allow_origin: { repeatable: true, args: [1, 1], set: (c, [a = '']) => (ORIGIN.test(a) ? (c.allowOrigins.push(a.toLowerCase()), ok) : fail(`"${a}" is not an origin like https://lb.example.com:9443`)) },
 };
 

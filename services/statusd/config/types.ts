@@ -41,6 +41,12 @@ export interface StatusdConfig {
   heartbeatMs: number;
   /** Extra origins allowed besides the page's own (a reverse proxy's name). */
   allowOrigins: string[];
+  /**
+   * Where plain HTTP redirects to (an https origin), for a unit reached
+   * through NAT or a port forward; null: the address the connection came in
+   * on. Never the request's Host header.
+   */
+  redirectTo: string | null;
 }
 
 export const DEFAULT_CONFIG_FILE = '/etc/lbos/statusd.conf';
@@ -79,5 +85,6 @@ export function defaultConfig(): StatusdConfig {
     slowTimeoutMs: 30_000,
     heartbeatMs: 15_000,
     allowOrigins: [],
+    redirectTo: null,
   };
 }
