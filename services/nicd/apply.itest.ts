@@ -126,6 +126,8 @@ test('restart: nicd comes back on the saved config and changes nothing; SIGHUP a
   u.proc?.child.kill('SIGHUP');
   await waitFor('reload applied', async () => (await u.addrs('eth3')).includes('10.3.0.2/24'), 5000);
   t.false((await u.addrs('eth3')).includes('10.3.0.1/24'));
+  // The next edit after nicd has saved this one (an edit made while it applies is kept, not stamped over: controller tests).
+  await waitFor('reload saved', () => u.log().includes('configuration reloaded'), 5000);
   writeFileSync(u.configFile, 'interface eth3\n address 10.3.0.300/24\n');
   u.proc?.child.kill('SIGHUP');
   await waitFor('reload refused in the log', () => u.log().includes('reload refused; keeping the running configuration'), 5000);

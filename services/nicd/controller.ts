@@ -203,11 +203,11 @@ export class Controller {
   }
 
   private async saveConfig(c: ActiveConfig): Promise<void> {
-    if (c.readFromFile !== undefined && (await this.d.configFile.read()) !== c.readFromFile) {
+    // The check sits right before the rename (writeFileAtomic's stillWanted): an edit made while
+    // the configuration was being applied is kept, not replaced by the stamped copy.
+    if (!(await this.d.configFile.write(c.text, c.readFromFile))) {
       this.d.log.warn({ generation: c.generation, file: this.d.configFile.path }, 'the config file changed while it was being applied: left as it is now (not stamped with the generation); send SIGHUP again to apply it');
-      return;
     }
-    await this.d.configFile.write(c.text);
   }
 
   private async reconcile(to: ActiveConfig, undoing: ActiveConfig | null): Promise<void> {

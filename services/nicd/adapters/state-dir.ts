@@ -35,7 +35,7 @@ export async function openStateDir(dir: string): Promise<StateStore> {
   const file = (name: string): string => path.join(dir, name);
   return {
     loadOwned: async () => decodeOwned(await readOptional(file('owned.json'))),
-    saveOwned: (owned) => writeFileAtomic(file('owned.json'), `${JSON.stringify(owned, null, 1)}\n`),
+    saveOwned: async (owned) => void (await writeFileAtomic(file('owned.json'), `${JSON.stringify(owned, null, 1)}\n`)),
     nextGeneration: async (atLeast) => {
       const text = (await readOptional(file('generation'))) ?? '';
       const stored = /^\d+\s*$/.test(text) ? Number(text) : 0;
@@ -64,9 +64,10 @@ export function configFileStore(configPath: string): ConfigFileStore {
   return {
     path: configPath,
     read: () => readOptional(configPath),
-    write: async (text) => {
+    write: async (text, ifStill) => {
       await mkdir(path.dirname(configPath), { recursive: true });
-      await writeFileAtomic(configPath, text, { mode: 0o644 });
+      const stillWanted = ifStill === undefined ? undefined : async (): Promise<boolean> => (await readOptional(configPath)) === ifStill;
+      return writeFileAtomic(configPath, text, { mode: 0o644, stillWanted });
     },
   };
 }

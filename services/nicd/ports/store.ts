@@ -26,7 +26,8 @@ export interface ConfigFileStore {
   readonly path: string;
   /** null when there is no file (factory default). */
   read(): Promise<string | null>;
-  write(text: string): Promise<void>;
+  /** Replace the file; with `ifStill`, only if it still holds that text (null: no file). Returns whether it was written. */
+  write(text: string, ifStill?: string | null): Promise<boolean>;
 }
 
 export class MemoryStore implements StateStore, ConfigFileStore {
@@ -57,8 +58,9 @@ export class MemoryStore implements StateStore, ConfigFileStore {
   read(): Promise<string | null> {
     return Promise.resolve(this.file);
   }
-  write(text: string): Promise<void> {
+  write(text: string, ifStill?: string | null): Promise<boolean> {
+    if (ifStill !== undefined && this.file !== ifStill) return Promise.resolve(false);
     this.file = text;
-    return Promise.resolve();
+    return Promise.resolve(true);
   }
 }
