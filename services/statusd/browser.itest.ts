@@ -37,8 +37,17 @@ test.afterEach.always((t) => {
 
 /** Log in; on a machine under load the page may take long (a bound, not a timing): on failure, say what the page showed. */
 async function logIn(page: Page, s: UnitStatusd): Promise<void> {
+  // The page asks /api/session before it settles on the login form; the password is typed while that
+  // check is still out (held for 1.5 s here, as a slow unit would): what was typed must stay.
+  const held = async (route: { continue(): Promise<void> }): Promise<void> => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  };
+  await page.route('**/api/session', held);
   await page.goto(`http://${s.unit.lanIp}:9080/`, { timeout: 60_000 }); // plain HTTP: redirected to HTTPS
   await page.fill('#login-password', s.password());
+  await page.waitForResponse('**/api/session', { timeout: 60_000 });
+  await page.unroute('**/api/session', held);
   await page.click('#login-submit');
   try {
     await page.waitForSelector('#overview:not([hidden])', { timeout: 60_000 });

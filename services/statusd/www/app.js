@@ -29,7 +29,8 @@
     if (status === 'logged-out') showLogin('Your session ended; please log in again.');
   }
 
-  function showLogin(message) {
+  /** keepTyped: the first showing, after the session check, keeps what the user may already have typed. */
+  function showLogin(message, keepTyped) {
     if (feed) feed.stop();
     feed = null;
     session.csrf = null;
@@ -40,8 +41,8 @@
     $('logout').hidden = true;
     $('login-view').hidden = false;
     $('login-error').textContent = message || '';
-    $('login-password').value = '';
-    $('login-password').focus();
+    if (!keepTyped) $('login-password').value = '';
+    if (!keepTyped || $('login-password').value === '') $('login-password').focus();
   }
 
   function say(text) {
@@ -109,7 +110,8 @@
       const r = await api('GET', '/api/session');
       if (r.status === 200) return startOverview(r.data);
     } catch (e) { /* not reachable: show the form */ }
-    showLogin('');
+    // The form was usable while the session check ran: a password typed meanwhile stays.
+    showLogin('', true);
   }
 
   document.addEventListener('DOMContentLoaded', () => void boot());
