@@ -53,9 +53,9 @@ async function main(): Promise<void> {
     const start = Date.now();
     process.stdout.write(`== [${i + 1}/${chosen.length}] ${b.name}: ${b.title} (~${formatMinutes(expectedMinutes(b.name))})\n`);
     const rows = await b.run((msg) => process.stdout.write(`   [${clock(Date.now() - start)}] ${msg}\n`));
-    const durationS = Math.round((Date.now() - start) / 1000);
-    await saveResult({ name: b.name, title: b.title, date: new Date().toISOString(), machine: machineInfo(), rows, durationS });
-    process.stdout.write(`== ${b.name} done in ${clock(durationS * 1000)} (total ${clock(Date.now() - t0)})\n`);
+    const tookMs = Date.now() - start;
+    await saveResult({ name: b.name, title: b.title, date: new Date().toISOString(), machine: machineInfo(), rows, durationS: Math.round(tookMs / 1000) });
+    process.stdout.write(`== ${b.name} done in ${clock(tookMs)} (total ${clock(Date.now() - t0)})\n`);
   }
   await writeBenchmarksMd();
   process.stdout.write('BENCHMARKS.md updated\n');

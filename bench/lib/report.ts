@@ -50,7 +50,7 @@ export function renderMarkdown(results: readonly BenchResult[]): string {
   ];
   for (const r of results) {
     const m = r.machine;
-    parts.push(`## ${r.title} (\`${r.name}\`)`, '', `Run ${r.date} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}${r.durationS === undefined ? '' : `; took ${Math.round(r.durationS / 60)} min`}.`, '');
+    parts.push(`## ${r.title} (\`${r.name}\`)`, '', `Run ${r.date} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}${r.durationS === undefined ? '' : `; took ${r.durationS < 120 ? `${r.durationS} s` : `${Math.round(r.durationS / 60)} min`}`}.`, '');
     parts.push('| metric | setting | system | median | min | max | n | unit | note |', '|---|---|---|---:|---:|---:|---:|---|---|');
     for (const row of r.rows) {
       parts.push(`| ${row.metric} | ${row.setting} | ${row.system} | ${fmt(row.median)} | ${fmt(row.min)} | ${fmt(row.max)} | ${row.n} | ${row.unit} | ${row.note ?? ''} |`);
