@@ -1,5 +1,5 @@
 /** Small, synchronous-or-async command helpers for the simulation kit and tests. */
-import { execFile, execFileSync, type ExecFileSyncOptions } from 'node:child_process';
+import { execFile, execFileSync, spawnSync, type ExecFileSyncOptions } from 'node:child_process';
 import { AppError } from '../../services/runtime/errors';
 
 export interface RunResult {
@@ -61,4 +61,12 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
     if (Date.now() > end) throw new AppError('TIMEOUT', `timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(everyMs);
   }
+}
+
+/**
+ * Run a service's compiled main with no bus to reach, synchronously: what a
+ * config or file-mode check says before the service would connect (tests).
+ */
+export function runServiceOffline(mainJs: string, args: string[]): ReturnType<typeof spawnSync> & { stdout: string; stderr: string } {
+  return spawnSync(process.execPath, [mainJs, ...args], { encoding: 'utf8', env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent' }, timeout: 20_000 });
 }

@@ -6,14 +6,13 @@
  * and the chmod/chown that fixes it.
  */
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../runtime/cli';
+import { runServiceOffline } from '../../scripts/sim/exec';
 
 const MAIN = path.join(repoRoot(), 'dist', 'services', 'csyncd', 'main.js');
-const csyncd = (...args: string[]) =>
-  spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent' }, timeout: 20_000 });
+const csyncd = (...args: string[]) => runServiceOffline(MAIN, args);
 
 /** A config_dir with every file csyncd reads, all with good modes. */
 function configDir(t: { teardown(fn: () => void): void }): { dir: string; cfg: string; file: (name: string) => string } {

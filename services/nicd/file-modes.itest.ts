@@ -5,13 +5,12 @@
  * file, it brings no factory default.
  */
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { NICD_MAIN } from './testing/nicd-harness';
+import { runServiceOffline } from '../../scripts/sim/exec';
 
-const nicd = (...args: string[]) =>
-  spawnSync(process.execPath, [NICD_MAIN(), ...args], { encoding: 'utf8', env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent' }, timeout: 20_000 });
+const nicd = (...args: string[]) => runServiceOffline(NICD_MAIN(), args);
 
 function conf(t: { teardown(fn: () => void): void }, text: string): string {
   const dir = mkdtempSync('/tmp/nicd-modes-');

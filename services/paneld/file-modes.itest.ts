@@ -4,14 +4,13 @@
  * run; and a 10 MB junk line is answered with a short quote.
  */
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../runtime/cli';
+import { runServiceOffline } from '../../scripts/sim/exec';
 
 const MAIN = path.join(repoRoot(), 'dist', 'services', 'paneld', 'main.js');
-const paneld = (...args: string[]) =>
-  spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent' }, timeout: 20_000 });
+const paneld = (...args: string[]) => runServiceOffline(MAIN, args);
 
 function files(t: { teardown(fn: () => void): void }): { conf: string; map: string } {
   const dir = mkdtempSync('/tmp/paneld-modes-');

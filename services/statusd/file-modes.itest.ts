@@ -5,14 +5,13 @@
  * Each problem names the file and the chmod/chown that fixes it.
  */
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../runtime/cli';
+import { runServiceOffline } from '../../scripts/sim/exec';
 
 const MAIN = path.join(repoRoot(), 'dist', 'services', 'statusd', 'main.js');
-const statusd = (...args: string[]) =>
-  spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent' }, timeout: 20_000 });
+const statusd = (...args: string[]) => runServiceOffline(MAIN, args);
 
 function stateDir(t: { teardown(fn: () => void): void }): { conf: string; state: string; file: (name: string) => string } {
   const dir = mkdtempSync('/tmp/statusd-modes-');
