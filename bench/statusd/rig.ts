@@ -15,6 +15,9 @@ import { exportHbd, HBD_NAMES, type HbdProperties } from '../../services/hbd/ada
 import { startPrivateBus, type PrivateBus } from '../../scripts/sim/bus';
 import { POLICY_FILE } from '../../scripts/sim/pair';
 import { waitFor } from '../../scripts/sim/exec';
+import { changeInitialPassword } from '../../services/statusd/testing/harness';
+
+const BENCH_PASSWORD = 'bench password 1';
 
 export const INITIAL_HBD: HbdProperties = {
   Node: 'lb1', Peer: 'lb2', Role: 'master', State: 'active', PeerStatus: 'up', PeerState: 'standby',
@@ -90,9 +93,12 @@ export async function startRig(extraConf: string[] = []): Promise<Rig> {
     conns.push(probe);
     await waitFor(`statusd on the bus (${out.slice(-500)})`, async () => child?.exitCode === null && (await getServiceProxy(probe, 'statusd').then(() => true, () => false)), 20_000, 100);
     const statusd = await getServiceProxy(probe, 'statusd');
+    const base = `https://127.0.0.1:${port}`;
+    // The first login changes the unit's initial password, as a person's does (the feed needs that).
+    await changeInitialPassword(base, readFileSync(path.join(dir, 'state', 'initial-password'), 'utf8').trim(), BENCH_PASSWORD);
     return {
-      dir, pid: child.pid ?? -1, base: `https://127.0.0.1:${port}`, hbd,
-      password: readFileSync(path.join(dir, 'state', 'initial-password'), 'utf8').trim(),
+      dir, pid: child.pid ?? -1, base, hbd,
+      password: BENCH_PASSWORD,
       stats: async () => JSON.parse(String(await callMember(statusd.iface, 'Stats'))) as Record<string, unknown>,
       stop,
     };

@@ -186,11 +186,33 @@ guest_wait_active() {
   done
 }
 
+# first_login WEB_PORT INITIAL_FILE NEW_FILE: what the page does at the first
+# login, over HTTPS: log in with the unit's initial password (the answer must
+# say it has to be changed), change it to the first line of NEW_FILE.
+first_login() {
+  timeout 60 python3 - "https://127.0.0.1:$1" "$2" "$3" <<'PY'
+import json, ssl, sys, urllib.request
+base, initial, new = sys.argv[1], open(sys.argv[2]).read().strip(), open(sys.argv[3]).read().strip()
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+def post(path, body, headers={}):
+    req = urllib.request.Request(base + path, data=json.dumps(body).encode(), method='POST', headers={'content-type': 'application/json', **headers})
+    with urllib.request.urlopen(req, context=ctx, timeout=30) as r:
+        return json.loads(r.read()), r.headers.get('set-cookie', '').split(';')[0]
+s, cookie = post('/api/login', {'user': 'admin', 'password': initial})
+if s.get('mustChangePassword') is not True: sys.exit(f'first login: the initial password is not asked to be changed: {s}')
+r, _ = post('/api/password', {'current': initial, 'password': new}, {'cookie': cookie, 'x-csrf-token': s['csrf']})
+if r.get('mustChangePassword') is not False: sys.exit(f'first login: password change: {r}')
+PY
+}
+
 # feed_check WEB_PORT SSH_PORT KEY DIR: the statusd feed, through the forwarded
-# port, logged in with the unit's own initial password, reports every unit active.
+# port, reports every unit active. The first login (first_login) changes the
+# unit's own initial password first, as a person's does.
 feed_check() {
   local web=$1 port=$2 key=$3 dir=$4
-  vm_ssh "$port" "$key" cat /var/lib/lbos/statusd/initial-password > "$dir/password" || { echo "no initial password" >&2; return 1; }
+  vm_ssh "$port" "$key" cat /var/lib/lbos/statusd/initial-password > "$dir/initial-password" || { echo "no initial password" >&2; return 1; }
+  echo "image test $(basename "$dir") web password" > "$dir/password"
+  first_login "$web" "$dir/initial-password" "$dir/password" || return 1
   timeout 60 node "$REPO/dist/services/statusd/statusctl.js" watch --url "https://127.0.0.1:$web" --user admin \
     --password-file "$dir/password" --insecure --json --count 1 --no-reconnect > "$dir/feed.json" 2> "$dir/feed.err" \
     || { cat "$dir/feed.err" >&2; return 1; }

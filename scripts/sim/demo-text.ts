@@ -75,7 +75,8 @@ Simulated pair ${d.pairId} is up.
 System Overview (web UI; self-signed certificate, user admin):
   unit 1: ${u1.url}/   password ${u1.password}
   unit 2: ${u2.url}/   password ${u2.password}
-  (each unit's own initial password, from ${u1.statusdState.replace(`${u1.dir}/`, '<unit>/')}/initial-password)
+  (each unit's own initial password, from ${u1.statusdState.replace(`${u1.dir}/`, '<unit>/')}/initial-password;
+   the first login asks you to choose your own before it shows anything, as on the appliance)
 
 Try, in another terminal, as root:
 ${section([
@@ -91,7 +92,8 @@ ${section([
     ['', 'and auto_failback moves the VIP back'],
   ])}
 
-Live feed of each unit (what its System Overview shows; Ctrl-C ends it):
+Live feed of each unit (what its System Overview shows; Ctrl-C ends it; once the first login
+changed a unit's password, add --password-file FILE, a file holding the new one):
 ${section([[watch(u1)], [watch(u2)]])}
 
 Configuration sync (csyncd, keys already exchanged):

@@ -16,7 +16,7 @@ import { FeedHub } from './feed-hub';
 import { Auth } from './auth';
 import type { StateSource } from './ports/state-source';
 import type { FailoverControl, UnitControl } from './ports/controls';
-import { ensureInitialUser, UsersFile, USERS_FILE } from './adapters/users-file';
+import { ensureInitialUser, INITIAL_USER, UsersFile, USERS_FILE } from './adapters/users-file';
 import { configuredPair, selfSignedPair, type TlsPair } from './adapters/tls-cert';
 import { StaticFiles } from './adapters/static-files';
 import { ServiceSource } from './adapters/service-source';
@@ -39,6 +39,8 @@ export interface AppDeps {
   sources?: StateSource[];
   unitControl?: UnitControl;
   failover?: FailoverControl;
+  /** A user changed their password on the page. */
+  passwordChanged?: (user: string) => void;
 }
 
 export interface RunningApp {
@@ -49,6 +51,9 @@ export interface RunningApp {
   tls: TlsPair;
   /** The password made on this start (first start only), else null. */
   initialPassword: string | null;
+  users: UsersFile;
+  /** A new initial password for admin (console reset); every admin session ends. */
+  resetAdminPassword(): Promise<string>;
   reloadTls(): Promise<void>;
   stop(): Promise<void>;
   stats(): Record<string, unknown>;
@@ -76,7 +81,8 @@ export async function startApp(d: AppDeps): Promise<RunningApp> {
     log: log.child({ mod: 'feed' }),
     now,
   }, { unit: { hostname: os.hostname(), version: firmwareVersion(), startedAt: now() } });
-  const auth = new Auth(new UsersFile(path.join(c.stateDir, USERS_FILE), log.child({ mod: 'users' })), {
+  const users = new UsersFile(path.join(c.stateDir, USERS_FILE), log.child({ mod: 'users' }));
+  const auth = new Auth(users, {
     sessions: { idleMs: c.sessionIdleMs, lifetimeMs: c.sessionLifetimeMs, maxSessions: c.maxSessions },
     bucket: { burst: c.loginBurst, refillMs: c.loginRefillMs },
     globalBucket: { burst: c.loginGlobalBurst, refillMs: c.loginGlobalRefillMs },
@@ -99,6 +105,7 @@ export async function startApp(d: AppDeps): Promise<RunningApp> {
     failover: d.failover ?? new HbdFailover(bus()),
     log: log.child({ mod: 'http' }),
     endSession: (t) => feed.endSession(t),
+    passwordChanged: d.passwordChanged,
   });
   const publish = hub.publish.bind(hub);
   for (const s of sources) {
@@ -111,7 +118,13 @@ export async function startApp(d: AppDeps): Promise<RunningApp> {
   feed.start();
   log.info({ listening: listening.addresses, cert: tls.certFile, epoch: hub.epoch, sources: sources.map((s) => s.key) }, 'statusd listening');
   return {
-    hub, feed, auth, listening, tls, initialPassword,
+    hub, feed, auth, listening, tls, initialPassword, users,
+    resetAdminPassword: async () => {
+      const password = await users.resetInitial();
+      for (const t of auth.endAllOf(INITIAL_USER)) feed.endSession(t);
+      log.warn({ audit: 'reset-password', user: INITIAL_USER, file: users.initialPasswordFile }, `password of web user ${INITIAL_USER} reset to a new initial password (from the console); it must be changed at the next login`);
+      return password;
+    },
     reloadTls: async () => listening.setTls(await loadTls(c, log)),
     stop: async () => {
       feed.close();

@@ -3,11 +3,11 @@ import { Auth, SCRYPT_CONCURRENT } from './auth';
 import { MemoryUserStore } from './ports/user-store';
 import { hashPassword, verifyPassword } from './adapters/scrypt';
 
-async function auth(): Promise<{ a: Auth; clock: { now: number } }> {
+async function auth(initial: string[] = []): Promise<{ a: Auth; clock: { now: number }; users: MemoryUserStore }> {
   const clock = { now: 0 };
-  const users = new MemoryUserStore(new Map([['admin', await hashPassword('right horse battery')]]));
+  const users = new MemoryUserStore(new Map([['admin', await hashPassword('right horse battery')]]), new Set(initial));
   const a = new Auth(users, { sessions: { idleMs: 60_000, lifetimeMs: 600_000, maxSessions: 10 }, bucket: { burst: 3, refillMs: 10_000 }, globalBucket: { burst: 6, refillMs: 10_000 }, now: () => clock.now });
-  return { a, clock };
+  return { a, clock, users };
 }
 
 test('scrypt: right and wrong passwords, garbage hashes', async (t) => {
@@ -66,4 +66,36 @@ test('concurrent logins: scrypt runs at most SCRYPT_CONCURRENT at once', async (
   clearInterval(watch);
   t.true(peak <= SCRYPT_CONCURRENT, `peak ${peak}`);
   t.deepEqual(a.scryptLoad, { active: 0, pending: 0 });
+});
+
+test('initial password: the session must change it; the change checks the current one, the policy, and ends the other sessions', async (t) => {
+  const { a, users, clock } = await auth(['admin']);
+  const first = await a.login('admin', 'right horse battery', '192.0.2.1');
+  const other = await a.login('admin', 'right horse battery', '192.0.2.2');
+  if (!first.ok || !other.ok) return t.fail('login');
+  t.true(first.session.mustChangePassword);
+  // Each attempt from its own address: the per-address limit (3) is tested below.
+  t.like(await a.changePassword(first.token, first.session, 'wrong', 'a new password', '192.0.2.11'), { ok: false, reason: 'bad-credentials' });
+  t.like(await a.changePassword(first.token, first.session, 'right horse battery', 'short', '192.0.2.12'), { ok: false, reason: 'bad-password', message: 'the password must have 8 to 256 characters' });
+  t.like(await a.changePassword(first.token, first.session, 'right horse battery', 'right horse battery', '192.0.2.13'), { ok: false, reason: 'bad-password', message: 'the new password must differ from the current one' });
+  t.true(first.session.mustChangePassword, 'refused changes leave it pending');
+  const done = await a.changePassword(first.token, first.session, 'right horse battery', 'a new password', '192.0.2.14');
+  t.deepEqual(done, { ok: true, endedTokens: [other.token] });
+  t.false(first.session.mustChangePassword);
+  t.true(a.check(first.token).ok, 'this session goes on');
+  t.false(a.check(other.token).ok, 'the other one ended');
+  t.false(await users.isInitial('admin'));
+  clock.now += 30_000; // the global login bucket (6) refills (one per 10 s)
+  t.true(a.check(first.token).ok);
+  t.false((await a.login('admin', 'right horse battery', '192.0.2.3')).ok);
+  const again = await a.login('admin', 'a new password', '192.0.2.3');
+  t.true(again.ok && !again.session.mustChangePassword, 'a changed password gives a full session');
+});
+
+test('password change attempts count against the login limits (no guessing the current password through it)', async (t) => {
+  const { a } = await auth();
+  const s = await a.login('admin', 'right horse battery', '192.0.2.7');
+  if (!s.ok) return t.fail('login');
+  for (let i = 0; i < 2; i++) t.like(await a.changePassword(s.token, s.session, 'guess', 'a new password', '192.0.2.7'), { reason: 'bad-credentials' });
+  t.like(await a.changePassword(s.token, s.session, 'guess', 'a new password', '192.0.2.7'), { ok: false, reason: 'rate-limited' });
 });

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { LoginLimiter, type BucketParams } from './core/rate-limit';
 import { WorkGate } from './core/work-gate';
 import { SessionTable, type Session, type SessionPolicy, type SessionVerdict } from './core/sessions';
-import { USER_NAME } from './core/passwords';
+import { newPasswordProblem, USER_NAME } from './core/passwords';
 import type { UserStore } from './ports/user-store';
 import { hashPassword, verifyPassword } from './adapters/scrypt';
 
@@ -23,6 +23,13 @@ export interface AuthOptions {
   /** Random bytes; tests may pin them. */
   random?: (n: number) => Buffer;
 }
+
+/** The outcome of a password change by a logged-in user. */
+export type PasswordChangeVerdict =
+  | { ok: true; endedTokens: string[] }
+  | { ok: false; reason: 'rate-limited'; retryAfterMs: number }
+  | { ok: false; reason: 'bad-credentials' }
+  | { ok: false; reason: 'bad-password'; message: string };
 
 export type LoginVerdict =
   | { ok: true; token: string; session: Session }
@@ -68,7 +75,34 @@ export class Auth {
     if (!good || stored === null) return { ok: false, reason: 'bad-credentials' };
     const token = this.random(32).toString('base64url');
     const csrf = this.random(32).toString('base64url');
-    return { ok: true, token, session: this.sessions.create(token, user, csrf, this.opts.now()) };
+    const initial = await this.users.isInitial(user);
+    return { ok: true, token, session: this.sessions.create(token, user, csrf, this.opts.now(), initial) };
+  }
+
+  /**
+   * The session's user changes their password: the current one is checked as
+   * at login (same rate limits and scrypt gate), the new one against the
+   * policy; then every other session of that user ends and this one may do
+   * everything again.
+   */
+  async changePassword(token: string, session: Session, current: string, next: string, rateKey: string): Promise<PasswordChangeVerdict> {
+    const take = this.limiter.attempt(rateKey, this.opts.now());
+    if (!take.allowed) return { ok: false, reason: 'rate-limited', retryAfterMs: take.retryAfterMs };
+    const stored = await this.users.lookup(session.user);
+    if (stored === null || current.length === 0 || current.length > MAX_PASSWORD_LENGTH) return { ok: false, reason: 'bad-credentials' };
+    const good = await this.scrypt.run(() => verifyPassword(current, stored));
+    if (good === null) return { ok: false, reason: 'rate-limited', retryAfterMs: BUSY_RETRY_MS };
+    if (!good) return { ok: false, reason: 'bad-credentials' };
+    const problem = newPasswordProblem(next, current);
+    if (problem !== null) return { ok: false, reason: 'bad-password', message: problem };
+    await this.users.setPassword(session.user, next);
+    session.mustChangePassword = false;
+    return { ok: true, endedTokens: this.sessions.removeUser(session.user, token) };
+  }
+
+  /** End every session (the admin password was reset from the console); returns their tokens. */
+  endAllOf(user: string): string[] {
+    return this.sessions.removeUser(user);
   }
 
   check(token: string | undefined, touch = true): SessionVerdict {

@@ -11,10 +11,10 @@ import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { repoRoot } from '../runtime/cli';
 import { callMember, connectSystemBus, getServiceProxy } from '../runtime/dbus';
-import { run } from '../../scripts/sim/exec';
+import { run, waitFor } from '../../scripts/sim/exec';
 import { startOpenBus } from '../../scripts/sim/bus';
 import { SystemdStandIn } from './testing/systemd-stand-in';
-import { login, request } from './testing/harness';
+import { changeInitialPassword, login, request } from './testing/harness';
 
 const MAIN = path.join(repoRoot(), 'dist', 'services', 'statusd', 'main.js');
 const CTL = path.join(repoRoot(), 'dist', 'services', 'statusd', 'statusctl.js');
@@ -74,8 +74,19 @@ test('first start, login with the unit\'s password, statusctl watch, SIGTERM, se
   const base = `https://127.0.0.1:${https}`;
   const { cookie } = await login(base, password);
   t.truthy(cookie);
-  // statusctl watch: pins the certificate from the state dir, uses the initial password file.
-  const watch = await run(process.execPath, [CTL, 'watch', '--url', base, '--state-dir', state, '--json', '--count', '1']);
+  // statusctl watch with the initial password: refused until it is changed, and says how.
+  const refused = await run(process.execPath, [CTL, 'watch', '--url', base, '--state-dir', state, '--json', '--count', '1']).then(() => null, (err: unknown) => err);
+  t.regex(String(refused), /still the unit's initial one.*statusctl passwd/);
+  // The first login changes it (the web page's way), and the statusd D-Bus API follows.
+  const statusdBus = await getServiceProxy(sysBus, 'statusd');
+  t.is((await statusdBus.getAll()).AdminPassword, 'initial');
+  t.is(await callMember(statusdBus.iface, 'InitialPassword'), password, 'root reads the initial password (console banner, front panel)');
+  await changeInitialPassword(base, password, 'the first own password');
+  await waitFor('AdminPassword changed', async () => (await statusdBus.getAll()).AdminPassword === 'changed', 5000);
+  await t.throwsAsync(() => callMember(statusdBus.iface, 'InitialPassword'), { message: /initial password was changed/ });
+  writeFileSync(path.join(dir, 'own'), 'the first own password\n');
+  // statusctl watch: pins the certificate from the state dir.
+  const watch = await run(process.execPath, [CTL, 'watch', '--url', base, '--state-dir', state, '--password-file', path.join(dir, 'own'), '--json', '--count', '1']);
   const snap = JSON.parse(watch.stdout.trim()) as { t: string; state: { systemd: { units: Record<string, { active: string }> } } };
   t.is(snap.t, 'snapshot');
   t.is(snap.state.systemd.units['hbd.service']?.active, 'active');
@@ -90,12 +101,18 @@ test('first start, login with the unit\'s password, statusctl watch, SIGTERM, se
   await ready(p2);
   t.false(p2.out().includes('initial password'), 'no new password on the second start');
   t.is(readFileSync(path.join(state, 'tls', 'cert.pem'), 'utf8'), cert, 'same certificate');
-  t.truthy(await login(base, password));
+  t.truthy(await login(base, 'the first own password'));
+  // The console's reset (setup menu, root): a new initial password, which must be changed again.
+  const reset = String(await callMember((await getServiceProxy(sysBus, 'statusd')).iface, 'ResetAdminPassword'));
+  t.regex(reset, /^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+  t.is(readFileSync(pwFile, 'utf8').trim(), reset);
+  t.false(p2.out().includes(reset), 'the reset password is never logged');
+  t.like((await request(base, 'POST', '/api/login', { body: { user: 'admin', password: reset } })).body, { mustChangePassword: true });
   // statusctl passwd: new password works, the old one and the initial-password file are gone.
   writeFileSync(path.join(dir, 'new'), 'a much better password\n');
   await run(process.execPath, [CTL, 'passwd', '--state-dir', state, '--password-file', path.join(dir, 'new')]);
   t.throws(() => statSync(pwFile));
-  t.is((await request(base, 'POST', '/api/login', { body: { user: 'admin', password } })).status, 401);
+  t.is((await request(base, 'POST', '/api/login', { body: { user: 'admin', password: reset } })).status, 401);
   t.truthy(await login(base, 'a much better password'));
   p2.child.kill('SIGTERM');
   t.is(await p2.exited, 0);

@@ -10,22 +10,42 @@ import { AppError } from '../runtime/errors';
 import { loadStatusdConfig } from './config/load';
 import { DEFAULT_CONFIG_FILE, DEFAULT_STATE_DIR, type StatusdConfig } from './config/types';
 import { startApp } from './app';
-import { exportStatusd } from './adapters/dbus-api';
+import { exportStatusd, type AdminPasswordState } from './adapters/dbus-api';
+import { INITIAL_USER } from './adapters/users-file';
+import type { ExportedObject } from '../runtime/dbus';
 
 const PUBLISH_EVERY_MS = 1000;
 
 async function start(ctx: ServiceContext<StatusdConfig>): Promise<RunningService<StatusdConfig>> {
   const { config, log, bus, notify } = ctx;
   const systemdBus = config.systemdBus === null ? bus : await connectSystemBus(config.systemdBus);
-  const app = await startApp({ config, log, bus, systemdBus });
+  let adminPassword: AdminPasswordState = 'changed';
+  let exported: ExportedObject | null = null;
   const props = () => {
     const s = app.hub.stats();
-    return { Clients: s.clients, StalledClients: s.stalled, Epoch: app.hub.epoch, Seq: BigInt(s.seq) };
+    return { Clients: s.clients, StalledClients: s.stalled, Epoch: app.hub.epoch, Seq: BigInt(s.seq), AdminPassword: adminPassword };
   };
-  const exported = exportStatusd(bus, props(), () => app.stats());
+  // statusctl passwd changes the files without telling statusd: checked every tick too.
+  const checkPassword = async (): Promise<void> => {
+    const next = (await app.users.isInitial(INITIAL_USER)) ? 'initial' : 'changed';
+    if (next !== adminPassword) log.info({ adminPassword: next }, 'web admin password state');
+    adminPassword = next;
+    exported?.update({ AdminPassword: adminPassword });
+  };
+  const app = await startApp({ config, log, bus, systemdBus, passwordChanged: () => void checkPassword().catch((err: unknown) => log.warn({ err }, 'cannot check the admin password state')) });
+  await checkPassword();
+  exported = exportStatusd(bus, props(), () => app.stats(), {
+    initialPassword: () => app.users.initialPassword(),
+    resetAdminPassword: async () => {
+      const p = await app.resetAdminPassword();
+      await checkPassword();
+      return p;
+    },
+  });
   let lastStatus = '';
   const timer = setInterval(() => {
-    exported.update(props());
+    void checkPassword().catch((err: unknown) => log.warn({ err }, 'cannot check the admin password state'));
+    exported?.update(props());
     const status = `${app.hub.size} feed clients, seq ${app.hub.seq}`;
     if (status !== lastStatus) notify.status(status); // each one is a message for systemd to handle
     lastStatus = status;

@@ -151,3 +151,39 @@ test('a configured certificate is used as is; a certificate that does not match 
   const missing = await t.throwsAsync(startTestStatusd({ config: { tlsCert: '/nonexistent/cert.pem', tlsKey: '/nonexistent/key.pem' } }));
   t.is((missing as { code?: string }).code, 'TLS_UNREADABLE');
 });
+
+test('first login with the initial password: everything but the change is refused until the password is changed', async (t) => {
+  const s = await startTestStatusd({ keepInitialPassword: true, config: { loginBurst: 20 } }); // each attempt below counts as a login
+  t.teardown(() => s.stop());
+  const r = await request(s.base, 'POST', '/api/login', { body: { user: 'admin', password: s.initialPassword } });
+  t.is(r.status, 200);
+  t.is(r.body.mustChangePassword, true);
+  const cookie = ((r.headers['set-cookie'] as unknown as string[])[0] ?? '').split(';')[0] ?? '';
+  const headers = { cookie, 'x-csrf-token': String(r.body.csrf) };
+  t.like((await request(s.base, 'GET', '/api/session', { headers: { cookie } })).body, { mustChangePassword: true });
+  // The actions and the feed: 403 PASSWORD_CHANGE_REQUIRED, and nothing was done.
+  const failover = await request(s.base, 'POST', '/api/failover', { body: { action: 'takeover' }, headers });
+  t.like(failover, { status: 403, body: { error: 'PASSWORD_CHANGE_REQUIRED' } });
+  t.deepEqual(s.failover.requests, []);
+  t.like(await request(s.base, 'POST', '/api/units/restart', { body: { unit: 'hbd.service' }, headers }), { status: 403, body: { error: 'PASSWORD_CHANGE_REQUIRED' } });
+  const feed = FeedClient.open(s.feedUrl, { cookie });
+  t.is(await feed.opened.then(() => 'open', () => feed.refused), 403);
+  feed.close();
+  // The change: CSRF still required; a wrong current password, a short or an unchanged one refused.
+  t.like(await request(s.base, 'POST', '/api/password', { body: { current: s.initialPassword, password: 'a new password' }, headers: { cookie } }), { status: 403, body: { error: 'CSRF_REFUSED' } });
+  t.like(await request(s.base, 'POST', '/api/password', { body: { current: 'wrong', password: 'a new password' }, headers }), { status: 403, body: { error: 'BAD_CREDENTIALS' } });
+  t.like(await request(s.base, 'POST', '/api/password', { body: { current: s.initialPassword, password: 'short' }, headers }), { status: 400, body: { error: 'BAD_PASSWORD' } });
+  t.like(await request(s.base, 'POST', '/api/password', { body: { current: s.initialPassword, password: s.initialPassword }, headers }), { status: 400, body: { error: 'BAD_PASSWORD' } });
+  t.like(await request(s.base, 'POST', '/api/password', { body: { current: s.initialPassword }, headers }), { status: 400, body: { error: 'BAD_REQUEST' } });
+  const done = await request(s.base, 'POST', '/api/password', { body: { current: s.initialPassword, password: 'a new password' }, headers });
+  t.like(done, { status: 200, body: { mustChangePassword: false } });
+  // Same session, everything allowed now; the initial password is gone, and never logged.
+  t.is((await request(s.base, 'POST', '/api/failover', { body: { action: 'takeover' }, headers })).status, 202);
+  const ok = FeedClient.open(s.feedUrl, { cookie });
+  t.teardown(() => ok.close());
+  await ok.opened;
+  t.is((await request(s.base, 'POST', '/api/login', { body: { user: 'admin', password: s.initialPassword } })).status, 401);
+  t.false(JSON.stringify(s.logs).includes(s.initialPassword), 'no password in the log');
+  t.false(JSON.stringify(s.logs).includes('a new password'), 'no password in the log');
+  t.true(s.logs.some((l) => l.audit === 'password' && l.result === 'ok'), 'audited');
+});

@@ -12,7 +12,7 @@ import { EXIT } from '../runtime/exit-codes';
 import { DEFAULT_STATE_DIR } from './config/types';
 import { INITIAL_PASSWORD_FILE, INITIAL_USER, UsersFile, USERS_FILE } from './adapters/users-file';
 import { TLS_DIR } from './adapters/tls-cert';
-import { USER_NAME } from './core/passwords';
+import { newPasswordProblem, USER_NAME } from './core/passwords';
 import { encode } from './core/messages';
 import { follow, loginCookie, type Trust } from './ctl/feed-session';
 import { humanLine } from './ctl/feed-lines';
@@ -104,7 +104,8 @@ async function passwd(cli: ParsedCli, out: NodeJS.WritableStream): Promise<numbe
   if (!USER_NAME.test(user)) throw new AppError('USAGE', `"${user}" is not a valid user name (lower case, digits, . _ -; up to 32)`);
   const given = stringOpt(cli, 'password-file');
   const password = await firstLine(given ?? null, `--password-file ${given ?? ''}`);
-  if (password.length < 8 || password.length > 256) throw new AppError('USAGE', 'the password must have 8 to 256 characters');
+  const problem = newPasswordProblem(password, null);
+  if (problem !== null) throw new AppError('USAGE', problem);
   const file = path.join(stateDir(cli), USERS_FILE);
   await new UsersFile(file).setPassword(user, password);
   out.write(`password of ${user} set in ${file}\n`);

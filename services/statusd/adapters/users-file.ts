@@ -46,6 +46,42 @@ export class UsersFile implements UserStore {
     return (await this.read()).get(name) ?? null;
   }
 
+  /** admin's password is the initial one while the initial-password file exists (setPassword removes it). */
+  async isInitial(name: string): Promise<boolean> {
+    if (name !== INITIAL_USER) return false;
+    return fs.access(this.initialPasswordFile).then(() => true, () => false);
+  }
+
+  get initialPasswordFile(): string {
+    return path.join(path.dirname(this.file), INITIAL_PASSWORD_FILE);
+  }
+
+  /** The initial password while admin has not changed it, else null. */
+  async initialPassword(): Promise<string | null> {
+    try {
+      return (await fs.readFile(this.initialPasswordFile, 'utf8')).split('\n')[0] ?? null;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  /**
+   * A new initial password for admin (the console's "reset the web admin
+   * password": console access is physical access). The file first, as at the
+   * first start; admin must change it at the next login.
+   */
+  async resetInitial(random: (n: number) => Buffer = randomBytes): Promise<string> {
+    const password = passwordFromBytes(random(16));
+    const dir = await fs.stat(path.dirname(this.file));
+    const owner = { uid: dir.uid, gid: dir.gid };
+    await writeFileAtomic(this.initialPasswordFile, `${password}\n`, { mode: 0o600, owner });
+    const users = await this.read();
+    users.set(INITIAL_USER, await hashPassword(password));
+    await writeFileAtomic(this.file, formatUsers(users), { mode: 0o600, owner });
+    return password;
+  }
+
   /** Add or change a user; the initial-password file goes once admin's password changed. */
   async setPassword(name: string, password: string): Promise<void> {
     const users = await this.read();
@@ -54,7 +90,7 @@ export class UsersFile implements UserStore {
     // whoever owns the state directory (systemd's StateDirectory= gives it to the service's user).
     const dir = await fs.stat(path.dirname(this.file));
     await writeFileAtomic(this.file, formatUsers(users), { mode: 0o600, owner: { uid: dir.uid, gid: dir.gid } });
-    if (name === INITIAL_USER) await fs.rm(path.join(path.dirname(this.file), INITIAL_PASSWORD_FILE), { force: true });
+    if (name === INITIAL_USER) await fs.rm(this.initialPasswordFile, { force: true });
   }
 }
 

@@ -7,7 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../runtime/log';
 import { errorMessage, isAppError } from '../../runtime/errors';
 import type { Auth } from '../auth';
-import { decodeFailover, decodeLogin, decodeRestart } from '../core/api-requests';
+import type { Session } from '../core/sessions';
+import { decodeFailover, decodeLogin, decodePasswordChange, decodeRestart } from '../core/api-requests';
 import { actionVerdict, checkOrigin, CSRF_HEADER, parseCookies, rateKey, SESSION_COOKIE, sessionCookie } from '../core/request-checks';
 import type { FailoverControl, UnitControl } from '../ports/controls';
 import { readBody, remoteAddress, sendBodyError, sendError, sendJson } from './http-util';
@@ -24,6 +25,8 @@ export interface WebAppDeps {
   log: Logger;
   /** Close the feeds of a session that ended. */
   endSession(token: string): void;
+  /** A user changed their password (statusd republishes AdminPassword). */
+  passwordChanged?(user: string): void;
 }
 
 const BODY_LIMIT = 4096;
@@ -57,11 +60,13 @@ export function createWebApp(d: WebAppDeps): (req: IncomingMessage, res: ServerR
     }
   };
 
+  const sessionView = (s: Session) => ({ user: s.user, csrf: s.csrf, units: d.units, mustChangePassword: s.mustChangePassword });
+
   const routes: Record<string, Handler> = {
     'GET /api/session': async (req, res) => {
       const s = d.auth.check(token(req));
       if (!s.ok) return sendError(res, 401, 'NOT_LOGGED_IN', `session ${s.reason}`);
-      sendJson(res, 200, { user: s.session.user, csrf: s.session.csrf, units: d.units });
+      sendJson(res, 200, sessionView(s.session));
     },
     'POST /api/login': async (req, res) => {
       if (origin(req) === 'foreign') return sendError(res, 403, 'FOREIGN_ORIGIN', 'foreign origin');
@@ -80,7 +85,7 @@ export function createWebApp(d: WebAppDeps): (req: IncomingMessage, res: ServerR
         return sendError(res, 401, 'BAD_CREDENTIALS', 'wrong user name or password');
       }
       d.log.info({ audit: 'login', user: r.session.user, from, result: 'ok' }, 'login');
-      sendJson(res, 200, { user: r.session.user, csrf: r.session.csrf, units: d.units }, { 'set-cookie': sessionCookie(r.token, d.sessionMaxAgeS) });
+      sendJson(res, 200, sessionView(r.session), { 'set-cookie': sessionCookie(r.token, d.sessionMaxAgeS) });
     },
     'POST /api/logout': async (req, res) => {
       // Idempotent, no body: whatever the state, the answer is 200 and a
@@ -101,6 +106,34 @@ export function createWebApp(d: WebAppDeps): (req: IncomingMessage, res: ServerR
       }
       d.log.info({ audit: 'logout', user: session.ok ? session.session.user : '-', from, target: '-', result: session.ok ? 'ok' : 'no-session' }, 'action logout');
       sendJson(res, 200, { ok: true, ended: session.ok }, { 'set-cookie': sessionCookie('', 0) });
+    },
+    'POST /api/password': async (req, res) => {
+      // Allowed while the password is still the initial one: it is how that ends.
+      const t = token(req) ?? '';
+      const session = d.auth.check(t);
+      const from = remoteAddress(req);
+      const gate = actionVerdict({ origin: origin(req), session, csrfHeader: req.headers[CSRF_HEADER] as string | undefined, whilePasswordInitial: true });
+      if (!gate.ok || !session.ok) {
+        const g = gate.ok ? { status: 401 as const, code: 'NOT_LOGGED_IN', reason: 'no session' } : gate;
+        d.log.warn({ audit: 'password', from, result: 'refused', code: g.code, reason: g.reason }, 'action refused');
+        return sendError(res, g.status, g.code, g.reason);
+      }
+      const body = await readBody(req, BODY_LIMIT);
+      if (!body.ok) return sendBodyError(res, body);
+      const v = decodePasswordChange(body.text);
+      if (!v.ok) return sendError(res, 400, v.code, v.message);
+      const user = session.session.user;
+      const r = await d.auth.changePassword(t, session.session, v.value.current, v.value.password, rateKey(from));
+      if (!r.ok) {
+        d.log.warn({ audit: 'password', user, from, result: r.reason }, 'password change refused');
+        if (r.reason === 'rate-limited') return sendError(res, 429, 'RATE_LIMITED', 'too many attempts; try again later', { 'retry-after': String(Math.ceil(r.retryAfterMs / 1000)) });
+        if (r.reason === 'bad-credentials') return sendError(res, 403, 'BAD_CREDENTIALS', 'the current password is wrong');
+        return sendError(res, 400, 'BAD_PASSWORD', r.message);
+      }
+      for (const gone of r.endedTokens) d.endSession(gone);
+      d.log.info({ audit: 'password', user, from, target: user, result: 'ok', endedSessions: r.endedTokens.length }, 'action password');
+      d.passwordChanged?.(user);
+      sendJson(res, 200, { ...sessionView(session.session), endedSessions: r.endedTokens.length });
     },
     'POST /api/units/restart': action('restart-unit', async (text) => {
       const v = decodeRestart(text, d.units);

@@ -37,3 +37,10 @@ export function decodeFailover(text: string): ApiVerdict<{ action: FailoverKind 
   if (o === null || (o.action !== 'standby' && o.action !== 'takeover')) return bad('expected {"action": "standby" | "takeover"}');
   return { ok: true, value: { action: o.action } };
 }
+
+export function decodePasswordChange(text: string): ApiVerdict<{ current: string; password: string }> {
+  const o = object(text);
+  if (o === null) return bad('expected a JSON object {"current", "password"}');
+  if (typeof o.current !== 'string' || typeof o.password !== 'string') return bad('current and password must be strings');
+  return { ok: true, value: { current: o.current, password: o.password } };
+}

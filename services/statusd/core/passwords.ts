@@ -94,3 +94,18 @@ export function passwordFromBytes(bytes: Uint8Array): string {
   }
   return s;
 }
+
+/** Shortest and longest password a user may set (web page, statusctl passwd). */
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 256;
+
+/** Why a new password is refused, or null when it is acceptable. */
+export function newPasswordProblem(next: string, current: string | null): string | null {
+  if (next.length < PASSWORD_MIN_LENGTH || next.length > PASSWORD_MAX_LENGTH) {
+    return `the password must have ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`;
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(next)) return 'the password may not contain control characters';
+  if (current !== null && next === current) return 'the new password must differ from the current one';
+  return null;
+}

@@ -2,7 +2,7 @@ import test from 'ava';
 import { actionVerdict, checkCsrf, checkOrigin, parseCookies, rateKey, sessionCookie, upgradeVerdict, type OriginVerdict } from './request-checks';
 import type { SessionVerdict } from './sessions';
 
-const GOOD: SessionVerdict = { ok: true, session: { user: 'admin', csrf: 'C'.repeat(43), createdAt: 0, lastUsedAt: 0 } };
+const GOOD: SessionVerdict = { ok: true, session: { user: 'admin', csrf: 'C'.repeat(43), createdAt: 0, lastUsedAt: 0, mustChangePassword: false } };
 
 test('cookies: pairs, spaces, junk, duplicates', (t) => {
   const c = parseCookies('a=1; lbos_sid=tok==; junk; =x; a=2');
@@ -84,4 +84,15 @@ test('rate key: v4 as is, v4-mapped as v4, v6 by /64', (t) => {
   t.is(rateKey('2001:db8::1'), '2001:db8:0:0::/64');
   t.is(rateKey('::1'), '0:0:0:0::/64');
   t.is(rateKey(undefined), 'unknown');
+});
+
+test('initial password: the feed and every action are refused until it is changed; the change and logout pass', (t) => {
+  const initial: SessionVerdict = { ok: true, session: { user: 'admin', csrf: 'C'.repeat(43), createdAt: 0, lastUsedAt: 0, mustChangePassword: true } };
+  const csrf = 'C'.repeat(43);
+  t.like(upgradeVerdict({ path: '/feed', origin: 'same', session: initial, clients: 0, maxClients: 10 }), { ok: false, status: 403, code: 'PASSWORD_CHANGE_REQUIRED' });
+  t.like(actionVerdict({ origin: 'same', session: initial, csrfHeader: csrf }), { ok: false, status: 403, code: 'PASSWORD_CHANGE_REQUIRED' });
+  t.deepEqual(actionVerdict({ origin: 'same', session: initial, csrfHeader: csrf, whilePasswordInitial: true }), { ok: true });
+  // The CSRF check still comes first: a forged change is refused as any forgery.
+  t.like(actionVerdict({ origin: 'same', session: initial, csrfHeader: 'x', whilePasswordInitial: true }), { ok: false, code: 'CSRF_REFUSED' });
+  t.like(actionVerdict({ origin: 'foreign', session: initial, csrfHeader: csrf, whilePasswordInitial: true }), { ok: false, code: 'FOREIGN_ORIGIN' });
 });

@@ -64,16 +64,25 @@ export function upgradeVerdict(a: { path: string; origin: OriginVerdict; session
   if (a.path !== '/feed') return { ok: false, status: 404, code: 'NOT_FOUND', reason: 'no such endpoint' };
   if (a.origin === 'foreign') return { ok: false, status: 403, code: 'FOREIGN_ORIGIN', reason: 'foreign origin' };
   if (!a.session.ok) return { ok: false, status: 401, code: 'NOT_LOGGED_IN', reason: `session ${a.session.reason}` };
+  if (a.session.session.mustChangePassword) return PASSWORD_CHANGE_REQUIRED;
   if (a.clients >= a.maxClients) return { ok: false, status: 503, code: 'TOO_MANY_CLIENTS', reason: 'too many clients' };
   return { ok: true };
 }
 
-/** May this state-changing request (action, logout) go ahead? */
-export function actionVerdict(a: { origin: OriginVerdict; session: SessionVerdict; csrfHeader: string | undefined }): GateVerdict {
+/** What a session logged in with the initial password gets for anything but changing it. */
+const PASSWORD_CHANGE_REQUIRED: GateVerdict = { ok: false, status: 403, code: 'PASSWORD_CHANGE_REQUIRED', reason: 'change the initial password first (POST /api/password)' };
+
+/**
+ * May this state-changing request go ahead? `whilePasswordInitial`: the few
+ * requests a session that must change its password may still make (the
+ * change itself, logout).
+ */
+export function actionVerdict(a: { origin: OriginVerdict; session: SessionVerdict; csrfHeader: string | undefined; whilePasswordInitial?: boolean }): GateVerdict {
   if (a.origin === 'foreign') return { ok: false, status: 403, code: 'FOREIGN_ORIGIN', reason: 'foreign origin' };
   if (!a.session.ok) return { ok: false, status: 401, code: 'NOT_LOGGED_IN', reason: `session ${a.session.reason}` };
   const csrf = checkCsrf(a.session.session.csrf, a.csrfHeader);
   if (csrf !== 'ok') return { ok: false, status: 403, code: 'CSRF_REFUSED', reason: `csrf token ${csrf}` };
+  if (a.session.session.mustChangePassword && a.whilePasswordInitial !== true) return PASSWORD_CHANGE_REQUIRED;
   return { ok: true };
 }
 

@@ -13,6 +13,11 @@ export interface Session {
   csrf: string;
   createdAt: number;
   lastUsedAt: number;
+  /**
+   * Logged in with the unit's initial password: until it is changed, the
+   * session may only change it, read the session and log out.
+   */
+  mustChangePassword: boolean;
 }
 
 export interface SessionPolicy {
@@ -34,8 +39,8 @@ export class SessionTable {
 
   constructor(private readonly policy: SessionPolicy) {}
 
-  create(token: string, user: string, csrf: string, now: number): Session {
-    const s: Session = { user, csrf, createdAt: now, lastUsedAt: now };
+  create(token: string, user: string, csrf: string, now: number, mustChangePassword = false): Session {
+    const s: Session = { user, csrf, createdAt: now, lastUsedAt: now, mustChangePassword };
     this.byToken.set(token, s);
     this.sweep(now);
     while (this.byToken.size > this.policy.maxSessions) {
@@ -65,6 +70,18 @@ export class SessionTable {
 
   remove(token: string): boolean {
     return this.byToken.delete(token);
+  }
+
+  /** End every session of `user` but the one with token `keep`; returns the tokens ended. */
+  removeUser(user: string, keep: string | null = null): string[] {
+    const gone: string[] = [];
+    for (const [t, s] of this.byToken) {
+      if (s.user === user && t !== keep) {
+        this.byToken.delete(t);
+        gone.push(t);
+      }
+    }
+    return gone;
   }
 
   /** Drop expired sessions; returns their tokens (their feeds get closed). */

@@ -41,7 +41,12 @@ export async function loginCookie(base: string, user: string, password: string, 
   }).catch((err: unknown) => {
     throw new AppError('SERVICE_UNAVAILABLE', `cannot reach statusd at ${base}: ${errorMessage(err)}`);
   });
-  if (res.status === 200 && res.cookie !== '') return res.cookie;
+  if (res.status === 200 && res.cookie !== '') {
+    if (/"mustChangePassword":true/.test(res.text)) {
+      throw new AppError('PASSWORD_CHANGE_REQUIRED', `${user}'s password is still the unit's initial one, which must be changed before the feed can be watched: log in on the web page (it asks for a new password), or as root run "statusctl passwd"`);
+    }
+    return res.cookie;
+  }
   if (res.status === 401 || res.status === 429 || res.status === 403) throw new AppError('LOGIN_REFUSED', `login refused (${res.status}): ${res.text.slice(0, 200)}`);
   throw new AppError('LOGIN_FAILED', `login failed (${res.status}): ${res.text.slice(0, 200)}`);
 }

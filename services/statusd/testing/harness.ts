@@ -24,7 +24,10 @@ export interface TestStatusd {
   base: string;
   /** wss://127.0.0.1:PORT/feed */
   feedUrl: string;
+  /** admin's password: a changed one, unless `keepInitialPassword` (then the initial one). */
   password: string;
+  /** The unit's initial password (first start). */
+  initialPassword: string;
   source: FakeSource;
   units: FakeUnitControl;
   failover: FakeFailoverControl;
@@ -38,7 +41,12 @@ export interface TestStatusdOptions {
   bus?: MessageBus;
   systemdBus?: MessageBus;
   sources?: StateSource[];
+  /** Leave admin on the initial password (first-login tests); by default it is changed at once. */
+  keepInitialPassword?: boolean;
 }
+
+/** What the harness changes the initial password to. */
+export const TEST_PASSWORD = 'harness password 1';
 
 export async function startTestStatusd(o: TestStatusdOptions = {}): Promise<TestStatusd> {
   const stateDir = mkdtempSync('/tmp/statusd-test-');
@@ -61,10 +69,13 @@ export async function startTestStatusd(o: TestStatusdOptions = {}): Promise<Test
       ...(real ? {} : { sources: o.sources ?? [source], unitControl: units, failover }),
     });
     if (app.initialPassword === null) throw new Error('expected a first start');
+    const initialPassword = app.initialPassword;
+    if (o.keepInitialPassword !== true) await app.users.setPassword(INITIAL_USER, TEST_PASSWORD);
+    const password = o.keepInitialPassword === true ? initialPassword : TEST_PASSWORD;
     const base = `https://127.0.0.1:${app.listening.httpsPort}`;
     let stopped: Promise<void> | null = null;
     return {
-      app, config, base, feedUrl: `${base.replace('https', 'wss')}/feed`, password: app.initialPassword, source, units, failover, logs,
+      app, config, base, feedUrl: `${base.replace('https', 'wss')}/feed`, password, initialPassword, source, units, failover, logs,
       stop: () => {
         stopped ??= app.stop().finally(() => rmSync(stateDir, { recursive: true, force: true }));
         return stopped;
@@ -115,6 +126,17 @@ export async function login(base: string, password: string, user = INITIAL_USER)
   if (r.status !== 200) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.body)}`);
   const setCookie = (r.headers['set-cookie'] as unknown as string[] | undefined)?.[0] ?? '';
   return { cookie: setCookie.split(';')[0] ?? '', csrf: String(r.body.csrf) };
+}
+
+/**
+ * First login as a person does it: log in with the unit's initial password,
+ * then change it (POST /api/password) to `next`. Returns the session.
+ */
+export async function changeInitialPassword(base: string, initial: string, next: string): Promise<{ cookie: string; csrf: string }> {
+  const s = await login(base, initial);
+  const r = await request(base, 'POST', '/api/password', { body: { current: initial, password: next }, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
+  if (r.status !== 200) throw new Error(`password change failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return s;
 }
 
 /** A feed client collecting parsed messages. */

@@ -5,6 +5,8 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const session = { csrf: null, units: [], user: null };
+  /** The password typed at login, kept only while the initial one must be changed. */
+  let typedAtLogin = '';
   let feed = null;
 
   async function api(method, path, body) {
@@ -38,7 +40,9 @@
     document.body.classList.remove('stale');
     $('lost-banner').hidden = true;
     $('overview').hidden = true;
+    $('password-view').hidden = true;
     $('logout').hidden = true;
+    $('password-link').hidden = true;
     $('login-view').hidden = false;
     $('login-error').textContent = message || '';
     if (!keepTyped) $('login-password').value = '';
@@ -63,14 +67,69 @@
   }
   const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
+  /**
+   * The password form. forced: logged in with the unit's initial password,
+   * which must be changed before anything else (the API refuses the rest);
+   * the current password is the one just typed, so it is not asked again.
+   */
+  function showPasswordForm(forced) {
+    if (feed) feed.stop();
+    feed = null;
+    document.body.classList.remove('logged-out');
+    $('login-view').hidden = true;
+    $('overview').hidden = true;
+    $('password-view').hidden = false;
+    $('logout').hidden = false;
+    $('password-link').hidden = true;
+    $('password-title').textContent = forced ? 'Change the initial password' : 'Change the password';
+    $('password-hint').textContent = forced
+      ? 'This is the first login with the password from the console. Choose your own password (8 characters or more) to continue.'
+      : 'Choose a new password for ' + session.user + ' (8 characters or more). Your other sessions will end.';
+    const askCurrent = !(forced && typedAtLogin !== '');
+    $('password-current-label').hidden = !askCurrent;
+    $('password-current').required = askCurrent;
+    $('password-cancel').hidden = forced;
+    for (const id of ['password-current', 'password-new', 'password-again']) $(id).value = '';
+    $('password-error').textContent = '';
+    $(askCurrent ? 'password-current' : 'password-new').focus();
+  }
+
+  async function submitPassword() {
+    const next = $('password-new').value;
+    if (next !== $('password-again').value) { $('password-error').textContent = 'The two new passwords differ.'; return; }
+    const current = $('password-current-label').hidden ? typedAtLogin : $('password-current').value;
+    const r = await api('POST', '/api/password', { current, password: next });
+    if (r.status === 200) {
+      typedAtLogin = '';
+      startOverview(r.data);
+      say('Password changed.');
+      return;
+    }
+    if (r.status === 401) return showLogin('Your session ended; please log in again.');
+    $('password-error').textContent = r.status === 429 ? 'Too many attempts; try again in ' + (r.retryAfter || 'a few') + ' s.'
+      : r.status === 403 && r.data.error === 'BAD_CREDENTIALS' ? 'The current password is wrong.'
+      : (r.data.message || ('Refused (' + r.status + ').'));
+  }
+
+  /** After login or a session check: the overview, or first the password change. */
+  function enter(s) {
+    session.csrf = s.csrf;
+    session.units = s.units || [];
+    session.user = s.user;
+    if (s.mustChangePassword) return showPasswordForm(true);
+    startOverview(s);
+  }
+
   function startOverview(s) {
     session.csrf = s.csrf;
     session.units = s.units || [];
     session.user = s.user;
     document.body.classList.remove('logged-out');
     $('login-view').hidden = true;
+    $('password-view').hidden = true;
     $('overview').hidden = false;
     $('logout').hidden = false;
+    $('password-link').hidden = false;
     window.LbosRender.reset();
     const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/feed';
     feed = new window.LbosFeed.FeedClient({
@@ -92,13 +151,34 @@
       await api('POST', '/api/logout', {});
       showLogin('Logged out.');
     });
+    $('password-link').addEventListener('click', () => showPasswordForm(false));
+    $('password-cancel').addEventListener('click', async () => {
+      const r = await api('GET', '/api/session');
+      if (r.status === 200) enter(r.data); else showLogin('Your session ended; please log in again.');
+    });
+    $('password-form').addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      $('password-submit').disabled = true;
+      $('password-error').textContent = '';
+      try {
+        await submitPassword();
+      } catch (e) {
+        $('password-error').textContent = 'The appliance did not answer.';
+      } finally {
+        $('password-submit').disabled = false;
+      }
+    });
     $('login-form').addEventListener('submit', async (ev) => {
       ev.preventDefault();
       $('login-submit').disabled = true;
       $('login-error').textContent = '';
       try {
         const r = await api('POST', '/api/login', { user: $('login-user').value, password: $('login-password').value });
-        if (r.status === 200) return startOverview(r.data);
+        if (r.status === 200) {
+          typedAtLogin = r.data.mustChangePassword ? $('login-password').value : '';
+          $('login-password').value = '';
+          return enter(r.data);
+        }
         $('login-error').textContent = r.status === 429 ? 'Too many attempts; try again in ' + (r.retryAfter || 'a few') + ' s.' : r.status === 401 ? 'Wrong user name or password.' : 'Login failed (' + r.status + ').';
       } catch (e) {
         $('login-error').textContent = 'The appliance did not answer.';
@@ -108,7 +188,7 @@
     });
     try {
       const r = await api('GET', '/api/session');
-      if (r.status === 200) return startOverview(r.data);
+      if (r.status === 200) return enter(r.data);
     } catch (e) { /* not reachable: show the form */ }
     // The form was usable while the session check ran: a password typed meanwhile stays.
     showLogin('', true);
