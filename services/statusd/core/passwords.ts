@@ -104,7 +104,6 @@ export function newPasswordProblem(next: string, current: string | null): string
   if (next.length < PASSWORD_MIN_LENGTH || next.length > PASSWORD_MAX_LENGTH) {
     return `the password must have ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`;
   }
-  // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(next)) return 'the password may not contain control characters';
   if (current !== null && next === current) return 'the new password must differ from the current one';
   return null;
