@@ -21,7 +21,7 @@ async function start(ctx: ServiceContext<PaneldConfig>): Promise<RunningService<
 
 void runService<PaneldConfig>({
   name: 'paneld',
-  summary: 'Front panel: status on the LCD (through LCDd), LEDs, keypad menu; the console banner (/etc/issue).\nFollows hbd, nicd and csyncd on D-Bus and publishes what it shows as com.lbos.Paneld.',
+  summary: 'Front panel: status on the LCD (through LCDd), LEDs, keypad menu; the console banner (/etc/issue).\nFollows hbd, nicd, csyncd and statusd on D-Bus and publishes what it shows as com.lbos.Paneld.',
   options: { config: { type: 'string', short: 'c' } },
   optionsHelp: [`  -c, --config FILE   paneld.conf (default ${DEFAULT_CONFIG_FILE}; defaults when it does not exist)`],
   loadConfig: loadPaneldConfig,

@@ -3,17 +3,23 @@
  * outputs (LCD through LCDd, LEDs, banner file, D-Bus object). Every change
  * goes through render(), which computes the view (core/panel-view.ts) and
  * hands it to each output; the outputs send only what changed.
+ *
+ * The web UI's initial password (statusd's InitialPassword()) goes to the
+ * LCD and the banner file (0600) only: the D-Bus properties, Status(), the
+ * dump and the log get the view of hidePassword(input) (core/web-password.ts).
  */
 import * as os from 'node:os';
 import type { MessageBus, ExportedObject } from '../runtime/dbus';
 import type { Logger } from '../runtime/log';
 import { firmwareVersion } from '../runtime/cli';
-import { errorMessage } from '../runtime/errors';
+import { errorMessage, isAppError } from '../runtime/errors';
+import { callService } from '../runtime/dbus';
 import type { PaneldConfig } from './config';
 import { CLOSED, menuStep, type Menu, type MenuAction, type MenuEvent } from './core/menu';
 import { HA_NOT_RUNNING, NET_NOT_RUNNING, SYNC_NOT_RUNNING, haFromProps, netFromProps, syncFromProps, type PanelInput } from './core/panel-input';
 import { panelView, type PanelView } from './core/panel-view';
 import { fitScreen } from './core/screen-diff';
+import { hidePassword, redactPassword, shownPassword, webPasswordOf, WEB_PASSWORD_UNKNOWN } from './core/web-password';
 import type { Size } from './core/screens';
 import { LcdprocClient, type DisplayInfo } from './adapters/lcdproc-client';
 import { LcdScreens } from './adapters/lcd-screens';
@@ -28,6 +34,13 @@ const TICK_MS = 500;
 /** Size assumed (for the D-Bus view) until LCDd says what it has. */
 const DEFAULT_SIZE: Size = { width: 20, height: 4 };
 const SCREEN_ID = 'lbos';
+/**
+ * While admin has the initial password, InitialPassword() is asked again this
+ * often: a reset from the console while it is still initial changes the
+ * password but not AdminPassword (no PropertiesChanged), and a failed read
+ * is retried.
+ */
+const PASSWORD_REREAD_MS = 10_000;
 
 export interface PanelDeps {
   config: PaneldConfig;
@@ -55,6 +68,13 @@ export class Panel {
   private nicdGeneration = -1;
   private gateway: string | null = null;
   private lastNicd: Record<string, unknown> | null = null;
+  /** statusd's AdminPassword (undefined: statusd not on the bus). */
+  private adminPassword: unknown = undefined;
+  /** What InitialPassword() last returned; null when not read or refused. */
+  private initialPassword: string | null = null;
+  private passwordReadAt = 0;
+  private passwordReads = 0;
+  private passwordReadFailed = false;
 
   constructor(deps: PanelDeps) {
     this.config = deps.config;
@@ -75,6 +95,7 @@ export class Panel {
       new ServiceFollower(this.bus, 'hbd', this.log, (p) => this.setInput({ ha: p === null ? HA_NOT_RUNNING : haFromProps(p) })),
       new ServiceFollower(this.bus, 'nicd', this.log, (p) => this.onNicd(p)),
       new ServiceFollower(this.bus, 'csyncd', this.log, (p) => this.setInput({ sync: p === null ? SYNC_NOT_RUNNING : syncFromProps(p) })),
+      new ServiceFollower(this.bus, 'statusd', this.log, (p) => this.onStatusd(p)),
     ];
     for (const f of this.followers) await f.start();
     this.startLcd();
@@ -94,7 +115,7 @@ export class Panel {
     this.config = next;
     this.leds = new LedDriver(next.ledRoot, next.ledMap, this.log.child({ part: 'leds' }));
     this.banner = this.makeBanner();
-    this.input = { ...this.baseInput(), ha: this.input.ha, net: this.input.net, sync: this.input.sync };
+    this.input = { ...this.baseInput(), ha: this.input.ha, net: this.input.net, sync: this.input.sync, web: this.input.web };
     if (lcdChanged) {
       await this.lcd?.stop();
       this.lcd = null;
@@ -106,7 +127,7 @@ export class Panel {
   }
 
   dump(): unknown {
-    return { input: this.input, menu: this.menu, size: this.size, view: this.view, lcdConnected: this.lcd?.connected ?? false };
+    return { input: hidePassword(this.input), menu: this.menu, size: this.size, view: this.view, lcdConnected: this.lcd?.connected ?? false };
   }
 
   private baseInput(): PanelInput {
@@ -120,6 +141,7 @@ export class Panel {
       ha: this.input?.ha ?? HA_NOT_RUNNING,
       net: this.input?.net ?? NET_NOT_RUNNING,
       sync: this.input?.sync ?? SYNC_NOT_RUNNING,
+      web: this.input?.web ?? WEB_PASSWORD_UNKNOWN,
     };
   }
 
@@ -147,7 +169,8 @@ export class Panel {
       onError: (err) => log.warn({ err }, 'LCDd setup failed; reconnecting'),
     });
     this.lcd = lcd;
-    this.screens = new LcdScreens(lcd, (err) => log.warn({ err }, 'LCD update failed'));
+    // LCDd's refusal quotes the command, which may be the password's row.
+    this.screens = new LcdScreens(lcd, (err) => log.warn({ err: redactPassword(errorMessage(err), this.input.web) }, 'LCD update failed'));
     lcd.start();
   }
 
@@ -178,6 +201,41 @@ export class Panel {
     }
   }
 
+  private onStatusd(p: Record<string, unknown> | null): void {
+    const admin = p === null ? undefined : p.AdminPassword;
+    if (admin === this.adminPassword) return; // statusd publishes Seq every second: nothing for the panel
+    this.adminPassword = admin;
+    this.initialPassword = null;
+    this.passwordReadFailed = false;
+    this.setWeb();
+    if (admin === 'initial') this.readPassword();
+  }
+
+  /** InitialPassword(): the text never goes to the log, only whether it came. */
+  private readPassword(): void {
+    const read = ++this.passwordReads;
+    this.passwordReadAt = this.now();
+    callService(this.bus, 'statusd', 'InitialPassword').then(([p]) => {
+      if (read !== this.passwordReads || this.adminPassword !== 'initial') return;
+      if (this.initialPassword === null || this.passwordReadFailed) this.log.info('showing the web UI\'s initial password on the console and the LCD');
+      this.passwordReadFailed = false;
+      this.initialPassword = typeof p === 'string' ? p : null;
+      this.setWeb();
+    }, (err: unknown) => {
+      if (read !== this.passwordReads) return;
+      // PASSWORD_CHANGED: AdminPassword follows within a second.
+      if (!this.passwordReadFailed && !isAppError(err, 'PASSWORD_CHANGED')) this.log.warn({ err: errorMessage(err) }, 'cannot read the web UI\'s initial password from statusd; retrying');
+      this.passwordReadFailed = true;
+      this.initialPassword = null;
+      this.setWeb();
+    });
+  }
+
+  private setWeb(): void {
+    const web = webPasswordOf(this.adminPassword, this.initialPassword);
+    if (JSON.stringify(web) !== JSON.stringify(this.input.web)) this.setInput({ web });
+  }
+
   private setInput(part: Partial<PanelInput>): void {
     this.input = { ...this.input, ...part };
     // The HA node name is the unit's name on the panel unless the config says otherwise.
@@ -187,6 +245,7 @@ export class Panel {
 
   private tick(): void {
     this.input.uptimeS = os.uptime();
+    if (this.adminPassword === 'initial' && this.now() - this.passwordReadAt >= PASSWORD_REREAD_MS) this.readPassword();
     this.event({ type: 'Tick', now: this.now() });
   }
 
@@ -208,11 +267,13 @@ export class Panel {
 
   private render(): void {
     const size = this.size ?? DEFAULT_SIZE;
-    const view = panelView(this.input, this.menu, size, this.now(), this.config.pageIntervalMs);
-    this.view = view;
+    const now = this.now();
+    // `view` (with the password) for the LCD and the console; `this.view` (without) for everything else.
+    const view = panelView(this.input, this.menu, size, now, this.config.pageIntervalMs);
+    this.view = shownPassword(this.input.web) === null ? view : panelView(hidePassword(this.input), this.menu, size, now, this.config.pageIntervalMs);
     void this.screens?.show([{ id: SCREEN_ID, priority: view.priority, lines: view.rows }]);
     void this.leds.show(view.leds).then(() => this.publish());
-    void this.banner?.show(view.banner);
+    void this.banner?.show(view.banner, { secret: shownPassword(this.input.web) !== null });
     this.publish();
   }
 

@@ -2,7 +2,8 @@
  * paneld as it runs on the appliance: the real paneld process, the real LCDd
  * (text driver: frames read from its output; curses under tmux: keys with
  * send-keys), a private dbus-daemon with the shipped policy, and hbd, nicd
- * and csyncd stand-ins exported with those services' own D-Bus code.
+ * and csyncd stand-ins exported with those services' own D-Bus code (and a
+ * stand-in of statusd's web admin password members).
  */
 import test, { type ExecutionContext } from 'ava';
 import * as fs from 'node:fs/promises';
@@ -10,12 +11,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startPrivateBus } from '../../scripts/sim/bus';
 import { POLICY_FILE } from '../../scripts/sim/pair';
-import { PaneldUnit, PANELD_MAIN, SIM_LEDS } from '../../scripts/sim/paneld-unit';
+import { PaneldUnit, PANELCTL_MAIN, PANELD_MAIN, SIM_LEDS } from '../../scripts/sim/paneld-unit';
 import { spawn } from 'node:child_process';
-import { waitFor } from '../../scripts/sim/exec';
+import { run, waitFor } from '../../scripts/sim/exec';
 import { HBD_ACTIVE, StandIns, interfaces } from '../../scripts/sim/stand-ins';
 import type { MessageBus } from '../runtime/dbus';
 import { ledFiles } from './testing/led-tree';
+import { StatusdPasswordStandIn } from './testing/statusd-stand-in';
 
 interface Rig {
   unit: PaneldUnit;
@@ -25,7 +27,7 @@ interface Rig {
   conns: MessageBus[];
 }
 
-async function rig(t: ExecutionContext, opts: { driver: 'text' | 'curses'; width: number; height: number; services?: boolean; eth0?: string[] }): Promise<Rig> {
+async function rig(t: ExecutionContext, opts: { driver: 'text' | 'curses'; width: number; height: number; services?: boolean; eth0?: string[]; statusdPassword?: string }): Promise<Rig & { statusd: StatusdPasswordStandIn | null; busAddress: string }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'paneld-it-'));
   await fs.chmod(dir, 0o755);
   t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
@@ -34,9 +36,18 @@ async function rig(t: ExecutionContext, opts: { driver: 'text' | 'curses'; width
   const stand = new StandIns(bus.address);
   t.teardown(() => stand.stop());
   const conns = opts.services === false ? [] : [await stand.startHbd(), await stand.startNicd(opts.eth0), await stand.startCsyncd()];
-  const unit = await PaneldUnit.start(null, { name: 'it', dir, busAddress: bus.address }, { driver: opts.driver, width: opts.width, height: opts.height, conf: ['hostname lb1'] });
+  const statusd = opts.statusdPassword === undefined ? null : await StatusdPasswordStandIn.start(bus.address, opts.statusdPassword);
+  if (statusd !== null) t.teardown(() => statusd.stop());
+  // Debug: not even a debug line may hold the password.
+  const unit = await PaneldUnit.start(null, { name: 'it', dir, busAddress: bus.address }, { driver: opts.driver, width: opts.width, height: opts.height, conf: ['hostname lb1'], logLevel: 'debug' });
   t.teardown(() => unit.stop());
-  return { unit, stand, dir, conns };
+  return { unit, stand, dir, conns, statusd, busAddress: bus.address };
+}
+
+/** paneld's Status() JSON, as dbus-send prints it. */
+async function callStatus(busAddress: string): Promise<string> {
+  const r = await run('dbus-send', ['--system', '--print-reply', '--dest=com.lbos.Paneld', '/com/lbos/Paneld', 'com.lbos.Paneld1.Status'], { env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: busAddress } });
+  return r.stdout;
 }
 
 /** The display shows `want` (rows compared without trailing blanks; missing rows are empty). */
@@ -223,4 +234,48 @@ test('keys (16x2): set the gateway, then undo at the keep step: nicd rolls back'
   await unit.lcd.pressKey('Escape');
   await unit.lcd.waitForFrame(rowsAre(['Undone: the old', '(press any key)']));
   t.deepEqual([stand.nicdCalls.confirms, stand.nicdCalls.rollbacks], [0, 1]);
+});
+
+test('web UI password: on the banner (0600) and the LCD while initial, never on D-Bus or in the log; a reset is followed; then "changed" (0644); none without statusd', async (t) => {
+  const first = 'abcd-efgh-jkmn-pqrs';
+  const { unit, statusd, busAddress } = await rig(t, { driver: 'text', width: 20, height: 4, statusdPassword: first });
+  const banner = (): Promise<string> => fs.readFile(unit.bannerFile, 'utf8').catch(() => '');
+  const mode = async (): Promise<number> => (await fs.stat(unit.bannerFile)).mode & 0o777;
+  await waitFor('the password on the banner', async () => (await banner()).includes(first), 10_000, 100);
+  t.true((await banner()).includes(`  Web UI login:  admin / ${first}  (initial password: you will be asked to change it)\n`));
+  t.is(await mode(), 0o600, 'the banner holding the password is root\'s only');
+  const shown = await unit.shown();
+  t.true((shown.Banner as string).includes('  Web UI login:  admin / (on the console)  (initial password'));
+  t.is(await unit.panelctl('banner'), shown.Banner as string);
+
+  // The keypad's "Web password" (Enter, Up twice: the item above "Exit menu").
+  for (const k of ['Enter', 'Up', 'Up', 'Enter']) await unit.panelctl('key', k);
+  await unit.lcd.waitForFrame(rowsAre(['Web password', 'User admin', first, 'Change at 1st login']));
+  const lcdShown = await unit.shown();
+  t.deepEqual((lcdShown.Lcd as string[]).map((r) => r.trimEnd()), ['Web password', 'User admin', '(shown on the panel)', '']);
+  const status = await run(process.execPath, [PANELCTL_MAIN(), 'show', '--json'], { env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: busAddress } });
+  t.false(status.stdout.includes(first));
+  const dump = (await callStatus(busAddress));
+  t.false(dump.includes(first), 'Status() does not hold it');
+  t.true(dump.includes('initial-hidden'));
+  await unit.panelctl('key', 'Escape');
+  await unit.panelctl('key', 'Escape');
+
+  // Reset from the console while still initial: AdminPassword does not change; paneld asks again (10 s).
+  const second = statusd?.reset('wxyz-2345-6789-abcd') ?? '';
+  statusd?.tick(1);
+  await waitFor('the new password on the banner', async () => (await banner()).includes(second), 20_000, 200);
+  t.false((await banner()).includes(first));
+
+  statusd?.changed();
+  await waitFor('"changed" on the banner', async () => (await banner()).includes('password changed by the administrator'), 10_000, 100);
+  t.true((await banner()).includes('  Web UI login:  admin, password changed by the administrator (to reset it: log in here as "setup")\n'));
+  t.false((await banner()).includes(second));
+  t.is(await mode(), 0o644);
+
+  statusd?.stop();
+  await waitFor('no login line without statusd', async () => !(await banner()).includes('Web UI login:'), 10_000, 100);
+  const log = await fs.readFile(unit.proc?.logFile ?? '', 'utf8');
+  t.regex(log, /showing the web UI's initial password/);
+  for (const p of [first, second]) t.false(log.includes(p), 'the log never holds the password');
 });

@@ -15,7 +15,7 @@ test('active master with an IPv4 address', (t) => {
     '  HA:            master active, peer lb2 up',
     '  Config sync:   green',
     '',
-    '  Network setup: log in as "setup" (or run setup-wizard as root)',
+    '  Console setup (network, web password, reboot, factory reset): log in as "setup"',
     '',
     '',
   ].join('\n'));
@@ -51,4 +51,18 @@ test('standby slave, hbd down, nicd down, alerts listed', (t) => {
 test('agetty escapes: backslashes doubled', (t) => {
   t.is(issueEscape('a\\nb'), 'a\\\\nb');
   t.true(issueEscape(banner(healthy({ hostname: 'lb\\n1' }))).includes('(lb\\\\n1)'));
+});
+
+test('web UI login: the initial password until it is changed, then how to reset it; none without statusd', (t) => {
+  const line = (web: PanelInput['web']): string | undefined => banner(healthy({ web })).split('\n').find((l) => l.startsWith('  Web UI login:'));
+  const table: [PanelInput['web'], string | undefined][] = [
+    [{ kind: 'unknown' }, undefined],
+    [{ kind: 'initial', password: 'abcd-efgh-jkmn-pqrs' }, '  Web UI login:  admin / abcd-efgh-jkmn-pqrs  (initial password: you will be asked to change it)'],
+    [{ kind: 'initial-hidden' }, '  Web UI login:  admin / (on the console)  (initial password: you will be asked to change it)'],
+    [{ kind: 'initial-unread' }, '  Web UI login:  admin / (the initial password could not be read from statusd yet)'],
+    [{ kind: 'changed' }, '  Web UI login:  admin, password changed by the administrator (to reset it: log in here as "setup")'],
+  ];
+  for (const [web, want] of table) t.is(line(web), want, web.kind);
+  // Right below the URLs.
+  t.true(banner(healthy({ web: { kind: 'changed' } })).includes('  Web UI:        https://192.168.2.21:9443/\n  Web UI login:  admin, password changed'));
 });

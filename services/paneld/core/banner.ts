@@ -1,13 +1,15 @@
 /**
  * The console banner of a virtual appliance (/etc/issue, shown by agetty on
  * tty1 before the login prompt): product, version, management address(es),
- * the web UI URL, HA state and how to run network setup. Pure.
+ * the web UI URL and login (with the initial password until it is changed:
+ * core/web-password.ts), HA state and how to reach the console setup. Pure.
  * agetty(8) expands backslash escapes in /etc/issue, so every backslash of
  * our text is doubled (issueEscape).
  */
 import { haBadge } from './screens';
 import { heldVips, reachableAddresses, unitAddresses, webUrl, type PanelInput } from './panel-input';
 import type { Alert } from './alerts';
+import { bannerLoginText } from './web-password';
 
 export function bannerText(i: PanelInput, alerts: readonly Alert[]): string {
   const rows: string[] = [];
@@ -26,10 +28,12 @@ export function bannerText(i: PanelInput, alerts: readonly Alert[]): string {
   if (vips.length > 0) rows.push(`${label('Floating IPs:')}${vips.join(', ')} (held by this unit)`);
   if (urls.length === 0) rows.push(`${label('Web UI:')}not reachable yet (no address): set one up as below`);
   urls.forEach((u, k) => rows.push(`${label(k === 0 ? 'Web UI:' : '')}${u}`));
+  const login = bannerLoginText(i.web);
+  if (login !== null) rows.push(`${label('Web UI login:')}${login}`);
   rows.push(`${label('HA:')}${haLine(i)}`);
   rows.push(`${label('Config sync:')}${i.sync.running ? i.sync.status : 'not running'}`);
   if (alerts.length > 0) rows.push(`${label('Alerts:')}${alerts.map((a) => `${a.title} (${a.detail})`).join('; ')}`);
-  rows.push('', '  Network setup: log in as "setup" (or run setup-wizard as root)', '', '');
+  rows.push('', '  Console setup (network, web password, reboot, factory reset): log in as "setup"', '', '');
   return rows.join('\n');
 }
 

@@ -3,9 +3,10 @@
  * essentials (value + cursor, question + keys); taller ones add a title.
  */
 import { digitColumn, digitsShown } from './ip-entry';
-import { MENU_ITEMS, question, type Menu, type MenuAction } from './menu';
+import { MENU_ITEMS, question, type InfoItem, type Menu, type MenuAction } from './menu';
 import type { PanelInput } from './panel-input';
 import { pick, wrap, type Size } from './screens';
+import { webPasswordRows } from './web-password';
 
 export function formatUptime(s: number): string {
   const t = Math.max(0, Math.floor(s));
@@ -32,7 +33,7 @@ export function menuRows(m: Menu, i: PanelInput, s: Size, now: number): string[]
     }
     case 'info': {
       const rows = infoRows(st.item, i, w);
-      const title = st.item === 'addresses' ? 'Addresses' : st.item === 'version' ? 'Version' : 'Uptime';
+      const title = INFO_TITLES[st.item];
       const body = s.height >= 3 ? [title, ...rows] : rows;
       const scroll = Math.min(st.scroll, Math.max(0, body.length - s.height));
       return body.slice(scroll, scroll + s.height);
@@ -81,7 +82,9 @@ function shortQuestion(a: MenuAction, w: number): string {
   }
 }
 
-function infoRows(item: 'addresses' | 'version' | 'uptime', i: PanelInput, w: number): string[] {
+const INFO_TITLES: Record<InfoItem, string> = { addresses: 'Addresses', version: 'Version', uptime: 'Uptime', 'web-password': 'Web password' };
+
+function infoRows(item: InfoItem, i: PanelInput, w: number): string[] {
   switch (item) {
     case 'addresses':
       if (!i.net.running) return ['nicd not running'];
@@ -92,5 +95,7 @@ function infoRows(item: 'addresses' | 'version' | 'uptime', i: PanelInput, w: nu
       return [pick(w, `${i.product} ${i.version}`, i.version), i.hostname];
     case 'uptime':
       return [formatUptime(i.uptimeS)];
+    case 'web-password':
+      return webPasswordRows(i.web, w);
   }
 }

@@ -47,6 +47,18 @@ test('info screens: addresses (IPv6 cut over rows), version, uptime; back with E
   t.is(formatUptime(90061), '1d 01:01:01');
 });
 
+test('info screen "Web password": the initial password on the panel (20x4 whole, 16x2 in halves, scrolled), or "changed"', (t) => {
+  const i = healthy({ web: { kind: 'initial', password: 'abcd-efgh-jkmn-pqrs' } });
+  const m = keys(CLOSED, `Enter ${at('Web password')} Enter`, i).menu;
+  t.like(m.state, { at: 'info', item: 'web-password' });
+  t.deepEqual(menuRows(m, i, { width: 20, height: 4 }, 0), ['Web password', 'User admin', 'abcd-efgh-jkmn-pqrs', 'Change at 1st login']);
+  t.deepEqual(menuRows(m, i, { width: 16, height: 2 }, 0), ['User admin', 'abcd-efgh-']);
+  t.deepEqual(menuRows(keys(m, 'Down', i).menu, i, { width: 16, height: 2 }, 0), ['abcd-efgh-', 'jkmn-pqrs']);
+  const changed = healthy({ web: { kind: 'changed' } });
+  t.deepEqual(menuRows(m, changed, { width: 20, height: 4 }, 0), ['Web password', 'Changed. To reset', 'it: console login', '"setup"']);
+  t.deepEqual(keys(m, 'Escape', i).menu.state, { at: 'list', index: MENU_ITEMS.findIndex((x) => x.id === 'web-password') });
+});
+
 test('set IP: prefilled digits, edit, prefix, confirm, busy, keep step -> keep-network', (t) => {
   // 192.168.002.021 -> change the last digit to 5, keep /24.
   let r = keys(CLOSED, `Enter ${at('Set IP address')} Enter`);

@@ -4,7 +4,7 @@
  * Escape); a four-key panel (Up Down Enter Escape) can do everything:
  * Enter also moves the cursor on, Escape also moves it back.
  *
- *   closed --Enter--> list --Enter--> info (addresses | version | uptime) --Enter/Escape--> list
+ *   closed --Enter--> list --Enter--> info (addresses | version | uptime | web password) --Enter/Escape--> list
  *                      |  \--Enter--> edit address --Enter--> edit prefix --Enter--> confirm
  *                      |  \--Enter--> edit gateway --Enter--> confirm
  *                      |  \--Enter--> confirm (standby | takeover)
@@ -21,7 +21,10 @@ import type { PanelInput } from './panel-input';
 
 export const MENU_IDLE_MS = 60_000;
 
-export type MenuItemId = 'addresses' | 'version' | 'uptime' | 'set-ip' | 'set-gateway' | 'standby' | 'takeover' | 'exit';
+export type MenuItemId = 'addresses' | 'version' | 'uptime' | 'set-ip' | 'set-gateway' | 'standby' | 'takeover' | 'web-password' | 'exit';
+
+/** The menu items that only show something. */
+export type InfoItem = 'addresses' | 'version' | 'uptime' | 'web-password';
 
 export const MENU_ITEMS: readonly { id: MenuItemId; label: string }[] = [
   { id: 'addresses', label: 'Show addresses' },
@@ -31,6 +34,8 @@ export const MENU_ITEMS: readonly { id: MenuItemId; label: string }[] = [
   { id: 'set-gateway', label: 'Set gateway' },
   { id: 'standby', label: 'Go standby' },
   { id: 'takeover', label: 'Take over' },
+  // Last but one: the technician at the rack reads the web UI's initial password here.
+  { id: 'web-password', label: 'Web password' },
   { id: 'exit', label: 'Exit menu' },
 ];
 
@@ -47,7 +52,7 @@ export type EditField = 'address' | 'prefix' | 'gateway';
 export type MenuState =
   | { at: 'closed' }
   | { at: 'list'; index: number }
-  | { at: 'info'; item: 'addresses' | 'version' | 'uptime'; index: number; scroll: number }
+  | { at: 'info'; item: InfoItem; index: number; scroll: number }
   | { at: 'edit'; field: EditField; digits: string; cursor: number; address: string; error: string | null; index: number }
   | { at: 'confirm'; action: MenuAction; index: number }
   | { at: 'busy'; action: MenuAction; index: number }
@@ -140,6 +145,7 @@ function onListKey(s: Extract<MenuState, { at: 'list' }>, key: string, input: Pa
     case 'addresses':
     case 'version':
     case 'uptime':
+    case 'web-password':
       return [{ at: 'info', item, index: s.index, scroll: 0 }, []];
     case 'set-ip':
       if (!input.net.running || input.net.iface === '') return fail('Network service (nicd) not running');

@@ -1,6 +1,6 @@
 /**
- * What the panel shows is computed from this: the state of hbd, nicd and
- * csyncd as read from D-Bus (their README "D-Bus API" sections), plus a few
+ * What the panel shows is computed from this: the state of hbd, nicd,
+ * csyncd and statusd (the web admin password) as read from D-Bus (their README "D-Bus API" sections), plus a few
  * facts about this unit. The readers below take whatever the bus delivered
  * and never throw: a wrong type (a service of another version) reads as
  * empty, like statusd's core/service-views.ts.
@@ -50,6 +50,18 @@ export interface SyncView {
   reason: string;
 }
 
+/** The web UI admin password's state (statusd's AdminPassword; core/web-password.ts). */
+export type WebPassword =
+  /** statusd is not on the bus (or tells nothing about the password). */
+  | { kind: 'unknown' }
+  /** The initial password, as statusd's InitialPassword() returned it. */
+  | { kind: 'initial'; password: string }
+  /** Initial, but its text is not known (not read yet, or refused). */
+  | { kind: 'initial-unread' }
+  /** Initial, known, and left out of this copy (D-Bus, log). */
+  | { kind: 'initial-hidden' }
+  | { kind: 'changed' };
+
 export interface PanelInput {
   product: string;
   version: string;
@@ -63,6 +75,8 @@ export interface PanelInput {
   ha: HaView;
   net: NetView;
   sync: SyncView;
+  /** The web admin password: shown on the console and the LCD only (core/web-password.ts). */
+  web: WebPassword;
 }
 
 type Props = Readonly<Record<string, unknown>>;

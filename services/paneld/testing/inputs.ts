@@ -12,6 +12,7 @@ export function healthy(over: Partial<PanelInput> = {}): PanelInput {
     ha: { running: true, node: 'lb1', peer: 'lb2', role: 'master', state: 'active', peerStatus: 'up', linksUp: 2, linksTotal: 2, healthy: true, failedResources: [], vips: ['192.168.2.100'] },
     net: { running: true, iface: 'eth0', addresses: ['192.168.2.21/24'], carrier: true, linksDown: [], state: 'idle', pendingUntil: 0, gateway: '192.168.2.1' },
     sync: { running: true, status: 'green', reason: '' },
+    web: { kind: 'unknown' },
     ...over,
   };
 }
