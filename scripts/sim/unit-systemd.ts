@@ -53,6 +53,8 @@ export async function startUnitSystemd(unit: SimUnit, specs: readonly ServiceSpe
     });
     specs.forEach((s) => supervisor.add(s));
     systemd.onRestart = (name) => void supervisor.restart(name).catch((err: unknown) => o.onRestartFailed?.(name, err));
+    systemd.onStart = (name) => void supervisor.start(name).catch((err: unknown) => o.onRestartFailed?.(name, err));
+    systemd.onStop = (name) => void supervisor.stop(name).catch((err: unknown) => o.onRestartFailed?.(name, err));
     const [b, c] = [bus, conn];
     return {
       busAddress: bus.address, supervisor, systemd,

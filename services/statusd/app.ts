@@ -15,7 +15,7 @@ import type { StatusdConfig } from './config/types';
 import { FeedHub } from './feed-hub';
 import { Auth } from './auth';
 import type { StateSource } from './ports/state-source';
-import type { FailoverControl, UnitControl } from './ports/controls';
+import type { FailoverControl, PairControl, UnitControl } from './ports/controls';
 import { ensureInitialUser, INITIAL_USER, UsersFile, USERS_FILE } from './adapters/users-file';
 import { configuredPair, selfSignedPair, type TlsPair } from './adapters/tls-cert';
 import { StaticFiles } from './adapters/static-files';
@@ -23,6 +23,7 @@ import { ServiceSource } from './adapters/service-source';
 import { SystemdSource } from './adapters/systemd-source';
 import { SystemSource } from './adapters/system-source';
 import { HbdFailover } from './adapters/hbd-control';
+import { PairdControl } from './adapters/pair-control';
 import { FeedServer } from './adapters/feed-ws';
 import { createWebApp } from './adapters/web-app';
 import { startServers, type Listening } from './adapters/servers';
@@ -39,6 +40,7 @@ export interface AppDeps {
   sources?: StateSource[];
   unitControl?: UnitControl;
   failover?: FailoverControl;
+  pair?: PairControl;
   /** A user changed their password on the page. */
   passwordChanged?: (user: string) => void;
 }
@@ -103,6 +105,7 @@ export async function startApp(d: AppDeps): Promise<RunningApp> {
     auth, files, units: c.units, allowOrigins: c.allowOrigins, sessionMaxAgeS: Math.floor(c.sessionLifetimeMs / 1000),
     unitControl: d.unitControl ?? systemd ?? new SystemdSource(bus(), c.units, log),
     failover: d.failover ?? new HbdFailover(bus()),
+    pair: d.pair ?? new PairdControl(bus()),
     log: log.child({ mod: 'http' }),
     endSession: (t) => feed.endSession(t),
     passwordChanged: d.passwordChanged,

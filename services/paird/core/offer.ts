@@ -31,7 +31,7 @@ export type Decoded<T> = { ok: true; value: T } | { ok: false; message: string }
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const IFNAME = /^[A-Za-z0-9_.:-]{1,15}$/;
 const VERSION = /^[0-9A-Za-z.+~-]{1,64}$/;
-const DEVICE = /^\/dev\/[A-Za-z0-9_/-]{1,64}$/;
+const DEVICE = /^(?!.*\.\.)\/[A-Za-z0-9_./-]{1,200}$/;
 
 const bad = <T>(message: string): Decoded<T> => ({ ok: false, message });
 
@@ -48,7 +48,7 @@ export function decodeOffer(v: unknown): Decoded<UnitOffer> {
   if (o.pairedWith !== null && (typeof o.pairedWith !== 'string' || o.pairedWith.length > 64)) return bad('pairedWith: not a name or null');
   if (o.gateway !== null && (typeof o.gateway !== 'string' || !parseIpAddress(o.gateway).ok)) return bad('gateway: not an IP address or null');
   const serial = strings(o.serialPorts, 8);
-  if (serial === null || !serial.every((d) => DEVICE.test(d))) return bad('serialPorts: not a list of /dev paths');
+  if (serial === null || !serial.every((d) => DEVICE.test(d))) return bad('serialPorts: not a list of absolute device paths');
   if (!Array.isArray(o.interfaces) || o.interfaces.length > 64) return bad('interfaces: not a list');
   const interfaces: OfferInterface[] = [];
   for (const i of o.interfaces as unknown[]) {

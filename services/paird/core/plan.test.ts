@@ -66,7 +66,7 @@ test('the peer\'s offer is outside input: every field checked, nothing thrown', 
   t.like(decodeOffer(JSON.parse(JSON.stringify(B))), { ok: true });
   const bad: [unknown, RegExp][] = [
     [null, /not a JSON object/], [[], /not a JSON object/], [{ ...B, version: 'x y' }, /version/], [{ ...B, node: 'Bad_Name' }, /node/],
-    [{ ...B, gateway: '1.2.3' }, /gateway/], [{ ...B, serialPorts: ['/etc/passwd'] }, /serialPorts/], [{ ...B, serialPorts: 'x' }, /serialPorts/],
+    [{ ...B, gateway: '1.2.3' }, /gateway/], [{ ...B, serialPorts: ['ttyS1'] }, /serialPorts/], [{ ...B, serialPorts: ['/dev/../etc/passwd'] }, /serialPorts/], [{ ...B, serialPorts: 'x' }, /serialPorts/],
     [{ ...B, interfaces: [{ name: 'eth0', addresses: ['10.0.0.1'] }] }, /not an address\/prefix/], [{ ...B, interfaces: [{ name: 'a b', addresses: [] }] }, /interfaces/],
     [{ ...B, interfaces: Array(65).fill({ name: 'e', addresses: [] }) }, /interfaces/], [{ ...B, pairedWith: 5 }, /pairedWith/],
   ];

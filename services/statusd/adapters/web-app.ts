@@ -10,7 +10,7 @@ import type { Auth } from '../auth';
 import type { Session } from '../core/sessions';
 import { decodeFailover, decodeLogin, decodePasswordChange, decodeRestart } from '../core/api-requests';
 import { actionVerdict, checkOrigin, CSRF_HEADER, parseCookies, rateKey, SESSION_COOKIE, sessionCookie } from '../core/request-checks';
-import type { FailoverControl, UnitControl } from '../ports/controls';
+import type { FailoverControl, PairControl, PairMember, UnitControl } from '../ports/controls';
 import { readBody, remoteAddress, sendBodyError, sendError, sendJson } from './http-util';
 import type { StaticFiles } from './static-files';
 
@@ -20,6 +20,8 @@ export interface WebAppDeps {
   units: readonly string[];
   unitControl: UnitControl;
   failover: FailoverControl;
+  /** paird (pairing): the HA page's Pair button, and the peer's side when another unit pairs with this one. */
+  pair: PairControl;
   allowOrigins: readonly string[];
   sessionMaxAgeS: number;
   log: Logger;
@@ -30,6 +32,20 @@ export interface WebAppDeps {
 }
 
 const BODY_LIMIT = 4096;
+/** The pairing's commit carries ha.cf, haresources and authkeys. */
+const PAIR_BODY_LIMIT = 64 * 1024;
+
+/** HTTP status of an action's error code (a refusal of the target, not a failure of statusd). */
+function actionErrorStatus(code: string): number {
+  switch (code) {
+    case 'ACTION_DENIED': return 403;
+    case 'UNIT_NOT_ALLOWED': case 'INVALID_ARGUMENT': return 400;
+    case 'ALREADY_PAIRED': case 'NOT_PREPARED': case 'PAIRING_RUNNING': return 409;
+    case 'HA_CONFIG_REFUSED': case 'SYNC_CONFIG_REFUSED': return 422;
+    case 'SERVICE_UNAVAILABLE': return 503;
+    default: return 502;
+  }
+}
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -38,7 +54,7 @@ export function createWebApp(d: WebAppDeps): (req: IncomingMessage, res: ServerR
   const origin = (req: IncomingMessage) => checkOrigin(req.headers.origin, req.headers.host, 'https', d.allowOrigins);
 
   /** Gate, body, audit: the shape every action shares. */
-  const action = (name: string, run: (body: string, user: string, req: IncomingMessage) => Promise<{ status: number; body: unknown; target: string }>): Handler => async (req, res) => {
+  const action = (name: string, run: (body: string, user: string, req: IncomingMessage) => Promise<{ status: number; body: unknown; target: string }>, limit = BODY_LIMIT): Handler => async (req, res) => {
     const session = d.auth.check(token(req));
     const gate = actionVerdict({ origin: origin(req), session, csrfHeader: req.headers[CSRF_HEADER] as string | undefined });
     const from = remoteAddress(req);
@@ -47,7 +63,7 @@ export function createWebApp(d: WebAppDeps): (req: IncomingMessage, res: ServerR
       return sendError(res, gate.status, gate.code, gate.reason);
     }
     const user = session.ok ? session.session.user : '?';
-    const body = await readBody(req, BODY_LIMIT);
+    const body = await readBody(req, limit);
     if (!body.ok) return sendBodyError(res, body);
     try {
       const r = await run(body.text, user, req);
@@ -56,9 +72,37 @@ export function createWebApp(d: WebAppDeps): (req: IncomingMessage, res: ServerR
     } catch (err) {
       const code = isAppError(err) ? err.code : 'ACTION_FAILED';
       d.log.error({ audit: name, user, from, result: 'failed', code, err }, `action ${name} failed`);
-      sendError(res, code === 'ACTION_DENIED' ? 403 : code === 'UNIT_NOT_ALLOWED' ? 400 : 502, code, errorMessage(err));
+      sendError(res, actionErrorStatus(code), code, errorMessage(err));
     }
   };
+
+  /** A read for logged-in users whose password is not the initial one (GET: no CSRF token needed). */
+  const read = (run: () => Promise<unknown>): Handler => async (req, res) => {
+    const s = d.auth.check(token(req));
+    if (!s.ok) return sendError(res, 401, 'NOT_LOGGED_IN', `session ${s.reason}`);
+    if (s.session.mustChangePassword) return sendError(res, 403, 'PASSWORD_CHANGE_REQUIRED', 'change the initial password first (POST /api/password)');
+    try {
+      sendJson(res, 200, await run());
+    } catch (err) {
+      const code = isAppError(err) ? err.code : 'ACTION_FAILED';
+      sendError(res, actionErrorStatus(code), code, errorMessage(err));
+    }
+  };
+
+  /** A pairing action forwarded to paird: the body is its JSON argument (decoded by paird, as outside input). */
+  const pairAction = (name: string, member: PairMember, limit = BODY_LIMIT): Handler => action(name, async (text) => {
+    let arg: unknown = undefined;
+    if (text.trim() !== '') {
+      try {
+        arg = JSON.parse(text) as unknown;
+      } catch {
+        return { status: 400, body: { error: 'BAD_REQUEST', message: 'the body is not JSON' }, target: '?' };
+      }
+    }
+    const out = await d.pair.call(member, member === 'Probe' ? String((arg as { peer?: unknown } | undefined)?.peer ?? '') : arg);
+    const peer = (arg as { peer?: unknown } | undefined)?.peer;
+    return { status: 200, body: out, target: typeof peer === 'string' ? peer.slice(0, 64) : member };
+  }, limit);
 
   const sessionView = (s: Session) => ({ user: s.user, csrf: s.csrf, units: d.units, mustChangePassword: s.mustChangePassword });
 
@@ -135,6 +179,14 @@ export function createWebApp(d: WebAppDeps): (req: IncomingMessage, res: ServerR
       d.passwordChanged?.(user);
       sendJson(res, 200, { ...sessionView(session.session), endedSessions: r.endedTokens.length });
     },
+    // Pairing (services/paird): this unit's side, and the peer's when another unit pairs with it.
+    'GET /api/pair/offer': read(() => d.pair.call('Offer')),
+    'GET /api/pair/state': read(() => d.pair.call('State')),
+    'POST /api/pair/probe': pairAction('pair-probe', 'Probe'),
+    'POST /api/pair/start': pairAction('pair', 'Pair'),
+    'POST /api/pair/prepare': pairAction('pair-prepare', 'Prepare', PAIR_BODY_LIMIT),
+    'POST /api/pair/commit': pairAction('pair-commit', 'Commit', PAIR_BODY_LIMIT),
+    'POST /api/pair/unpair': pairAction('unpair', 'Unpair'),
     'POST /api/units/restart': action('restart-unit', async (text) => {
       const v = decodeRestart(text, d.units);
       if (!v.ok) return { status: 400, body: { error: v.code, message: v.message }, target: '?' };

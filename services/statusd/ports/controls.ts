@@ -33,3 +33,21 @@ export class FakeFailoverControl implements FailoverControl {
     this.requests.push(kind);
   }
 }
+
+/** paird's methods the pairing routes forward (services/paird/README.md): JSON in, JSON out. */
+export type PairMember = 'Offer' | 'Probe' | 'Pair' | 'Prepare' | 'Commit' | 'State' | 'Unpair';
+
+export interface PairControl {
+  call(member: PairMember, arg?: unknown): Promise<unknown>;
+}
+
+/** Records calls and answers from a table (tests without paird). */
+export class FakePairControl implements PairControl {
+  readonly calls: [PairMember, unknown][] = [];
+  constructor(readonly answers: Partial<Record<PairMember, unknown>> = {}) {}
+
+  async call(member: PairMember, arg?: unknown): Promise<unknown> {
+    this.calls.push([member, arg]);
+    return this.answers[member] ?? {};
+  }
+}

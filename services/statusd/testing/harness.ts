@@ -13,7 +13,7 @@ import { repoRoot } from '../../runtime/cli';
 import type { MessageBus } from '../../runtime/dbus';
 import { startApp, type RunningApp } from '../app';
 import { defaultConfig, type StatusdConfig } from '../config/types';
-import { FakeFailoverControl, FakeUnitControl } from '../ports/controls';
+import { FakeFailoverControl, FakePairControl, FakeUnitControl } from '../ports/controls';
 import { FakeSource, type StateSource } from '../ports/state-source';
 import { INITIAL_USER } from '../adapters/users-file';
 
@@ -31,6 +31,7 @@ export interface TestStatusd {
   source: FakeSource;
   units: FakeUnitControl;
   failover: FakeFailoverControl;
+  pair: FakePairControl;
   logs: Record<string, unknown>[];
   stop(): Promise<void>;
 }
@@ -62,11 +63,12 @@ export async function startTestStatusd(o: TestStatusdOptions = {}): Promise<Test
   const source = new FakeSource('hbd', { running: true, state: 'init' });
   const units = new FakeUnitControl();
   const failover = new FakeFailoverControl();
+  const pair = new FakePairControl();
   const real = o.bus !== undefined;
   try {
     const app = await startApp({
       config, log, bus: o.bus, systemdBus: o.systemdBus,
-      ...(real ? {} : { sources: o.sources ?? [source], unitControl: units, failover }),
+      ...(real ? {} : { sources: o.sources ?? [source], unitControl: units, failover, pair }),
     });
     if (app.initialPassword === null) throw new Error('expected a first start');
     const initialPassword = app.initialPassword;
@@ -75,7 +77,7 @@ export async function startTestStatusd(o: TestStatusdOptions = {}): Promise<Test
     const base = `https://127.0.0.1:${app.listening.httpsPort}`;
     let stopped: Promise<void> | null = null;
     return {
-      app, config, base, feedUrl: `${base.replace('https', 'wss')}/feed`, password, initialPassword, source, units, failover, logs,
+      app, config, base, feedUrl: `${base.replace('https', 'wss')}/feed`, password, initialPassword, source, units, failover, pair, logs,
       stop: () => {
         stopped ??= app.stop().finally(() => rmSync(stateDir, { recursive: true, force: true }));
         return stopped;

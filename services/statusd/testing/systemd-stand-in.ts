@@ -50,6 +50,10 @@ export class SystemdStandIn {
   restartTakesMs = 50;
   /** When set, RestartUnit calls this (a supervisor restarts the process and sets the states). */
   onRestart: RestartHook | null = null;
+  /** StartUnit / StopUnit (paird starts hbd and csyncd after pairing): recorded, and passed to these hooks when set. */
+  readonly jobCalls: string[] = [];
+  onStart: RestartHook | null = null;
+  onStop: RestartHook | null = null;
 
   private constructor(readonly bus: MessageBus) {}
 
@@ -75,6 +79,8 @@ export class SystemdStandIn {
         GetUnit: { inSignature: 's', outSignature: 'o', handler: (n: string) => f.pathOf(n) },
         LoadUnit: { inSignature: 's', outSignature: 'o', handler: (n: string) => f.load(n) },
         RestartUnit: { inSignature: 'ss', outSignature: 'o', handler: (n: string) => f.restart(n) },
+        StartUnit: { inSignature: 'ss', outSignature: 'o', handler: (n: string) => f.job('start', n) },
+        StopUnit: { inSignature: 'ss', outSignature: 'o', handler: (n: string) => f.job('stop', n) },
       },
       signals: { UnitNew: { signature: 'so' }, Reloading: { signature: 'b' } },
     });
@@ -148,6 +154,15 @@ export class SystemdStandIn {
       setTimeout(() => this.units.has(name) && this.set(name, { active: 'active', sub: 'running' }), this.restartTakesMs).unref();
     }
     return `${ROOT}/job/${this.restartCalls.length}`;
+  }
+
+  private job(kind: 'start' | 'stop', name: string): string {
+    this.pathOf(name);
+    this.jobCalls.push(`${kind} ${name}`);
+    const hook = kind === 'start' ? this.onStart : this.onStop;
+    if (hook !== null) hook(name);
+    else this.set(name, kind === 'start' ? { active: 'active', sub: 'running' } : { active: 'inactive', sub: 'dead' });
+    return `${ROOT}/job/${this.jobCalls.length + this.restartCalls.length}`;
   }
 
   /** Remove every object (whole paths: dbus-next 0.10 drops a path at its first unexported interface). */

@@ -1,0 +1,194 @@
+/**
+ * This unit's side of pairing, as root: what it offers, the files it
+ * installs and the services it starts, and how it is undone. Files are
+ * staged beside their place, checked by their owners (hbd and csyncd
+ * --check-config, run as programs), and only then renamed into place,
+ * ha.cf last (its presence is "paired": hbd.service and csyncd.service are
+ * conditioned on their files). Every method is safe to call again.
+ */
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeFileAtomic } from '../../runtime/atomic-file';
+import { callService, getServiceProxy, type MessageBus } from '../../runtime/dbus';
+import { callRaw } from '../../runtime/dbus-raw';
+import { firmwareVersion } from '../../runtime/cli';
+import { AppError } from '../../runtime/errors';
+import type { Logger } from '../../runtime/log';
+import { DEFAULTS, nodeName, presentSerialPorts, type PairdConfig } from '../config';
+import type { UnitOffer } from '../core/offer';
+import type { CommitRequest, PrepareRequest, PublicKeys, UnitStateView } from '../core/requests';
+import { defaultGateway, Programs } from './programs';
+
+const MANAGER = { destination: 'org.freedesktop.systemd1', path: '/org/freedesktop/systemd1', iface: 'org.freedesktop.systemd1.Manager' };
+const CSYNCD_PORT = 24;
+const STAGED = '.pairing';
+
+/** What the pairing waits for: both services up, every heartbeat link hearing the peer, the peer reachable for sync. */
+export type UnitState = UnitStateView;
+
+const exists = (p: string): Promise<boolean> => fs.access(p).then(() => true, () => false);
+
+/** rename, or copy and remove across file systems (/etc and /var/lib may be on different ones). */
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await fs.rename(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    await fs.copyFile(from, to);
+    await fs.rm(from);
+  }
+}
+
+export class LocalUnit {
+  private readonly programs: Programs;
+
+  constructor(private readonly c: PairdConfig, private readonly bus: MessageBus, private readonly systemdBus: MessageBus, private readonly log: Logger) {
+    this.programs = new Programs(c.binDir);
+  }
+
+  private get haCf(): string {
+    return path.join(this.c.haDir, 'ha.cf');
+  }
+
+  /** The peer named in ha.cf (paired), or null. */
+  async pairedWith(): Promise<string | null> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.haCf, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    const me = nodeName(this.c);
+    const nodes = text.split('\n').map((l) => /^\s*node\s+(\S+)/.exec(l)?.[1]).filter((n): n is string => n !== undefined);
+    return nodes.find((n) => n !== me) ?? '?';
+  }
+
+  async offer(): Promise<UnitOffer> {
+    const interfaces = Object.entries(os.networkInterfaces())
+      .filter(([name]) => name !== 'lo')
+      .map(([name, addrs]) => ({ name, addresses: (addrs ?? []).filter((a) => !a.internal && !(a.family === 'IPv6' && a.address.startsWith('fe80'))).map((a) => a.cidr ?? `${a.address}/32`) }))
+      .filter((i) => i.addresses.length > 0);
+    return { version: firmwareVersion(), node: nodeName(this.c), pairedWith: await this.pairedWith(), interfaces, gateway: await defaultGateway(), serialPorts: presentSerialPorts(this.c) };
+  }
+
+  private stagedCsyncdCfg(): string {
+    return `${this.c.csyncdCfg}${STAGED}`;
+  }
+
+  /** Phase 1: the staged csyncd.cfg (with this unit's own directories), and csyncd's keys made if none. */
+  async prepare(req: PrepareRequest): Promise<PublicKeys> {
+    if ((await this.pairedWith()) !== null) throw new AppError('ALREADY_PAIRED', 'this unit is already paired: unpair it first');
+    const local = [
+      ...(this.c.csyncdDir === DEFAULTS.csyncdDir ? [] : [`config_dir ${this.c.csyncdDir}`]),
+      ...(this.c.csyncdStateDir === null ? [] : [`state_dir ${this.c.csyncdStateDir}`]),
+    ];
+    await fs.mkdir(path.dirname(this.c.csyncdCfg), { recursive: true, mode: 0o755 });
+    await writeFileAtomic(this.stagedCsyncdCfg(), `${req.csyncdCfg}${local.map((l) => `${l}\n`).join('')}`, { mode: 0o644 });
+    const host = path.join(this.c.csyncdDir, 'host_key');
+    const user = path.join(this.c.csyncdDir, 'user_key');
+    if (!(await exists(host)) && !(await exists(user))) {
+      await this.programs.genkey(this.stagedCsyncdCfg());
+      this.log.info({ dir: this.c.csyncdDir }, 'csyncd keys made for pairing');
+    }
+    const read = async (f: string): Promise<string> => (await fs.readFile(`${f}.pub`, 'utf8')).trim();
+    return { host: await read(host), user: await read(user) };
+  }
+
+  /** Phase 2: pin the peer's keys, stage and check the HA files, rename, install, start hbd and csyncd. */
+  async commit(req: CommitRequest): Promise<string[]> {
+    if ((await this.pairedWith()) !== null) throw new AppError('ALREADY_PAIRED', 'this unit is already paired: unpair it first');
+    if (!(await exists(this.stagedCsyncdCfg()))) throw new AppError('NOT_PREPARED', 'pairing was not prepared on this unit (prepare first)');
+    const done: string[] = [];
+    const known = path.join(this.c.csyncdDir, 'ssh_known_hosts');
+    const authorized = path.join(this.c.csyncdDir, 'csyncd_authorized');
+    await writeFileAtomic(known, `[${req.peerIp}]:${CSYNCD_PORT} ${req.peerKeys.host}\n`, { mode: 0o644 });
+    await writeFileAtomic(authorized, `${req.peerKeys.user}\n`, { mode: 0o644 });
+    done.push(`pinned the peer's csyncd keys (${known}, ${authorized})`);
+    const stage = `${this.c.haDir}${STAGED}`;
+    await fs.rm(stage, { recursive: true, force: true });
+    await fs.mkdir(stage, { mode: 0o755 });
+    await writeFileAtomic(path.join(stage, 'ha.cf'), req.haCf, { mode: 0o644 });
+    await writeFileAtomic(path.join(stage, 'haresources'), req.haresources, { mode: 0o644 });
+    await writeFileAtomic(path.join(stage, 'authkeys'), req.authkeys, { mode: 0o600 });
+    const node = req.rename ?? req.node;
+    await this.programs.checkHbd(stage, node);
+    await this.programs.checkCsyncd(this.stagedCsyncdCfg());
+    done.push('hbd and csyncd accepted the new files');
+    if (req.rename !== null && req.rename !== nodeName(this.c)) {
+      await this.renameHost(req.rename);
+      done.push(`named this unit ${req.rename}`);
+    }
+    await fs.rename(this.stagedCsyncdCfg(), this.c.csyncdCfg);
+    await fs.mkdir(this.c.haDir, { recursive: true, mode: 0o755 });
+    for (const f of ['authkeys', 'haresources', 'ha.cf']) await fs.rename(path.join(stage, f), path.join(this.c.haDir, f));
+    await fs.rm(stage, { recursive: true, force: true });
+    done.push(`installed ${this.c.csyncdCfg} and ${this.c.haDir}/{ha.cf,haresources,authkeys}`);
+    for (const unit of ['csyncd.service', 'hbd.service']) await this.systemd('StartUnit', unit);
+    done.push('started csyncd and hbd');
+    this.log.info({ audit: 'pair', node, peerIp: req.peerIp }, 'paired: files installed, hbd and csyncd started');
+    return done;
+  }
+
+  /** The node name is the hostname, which nicd owns (network.conf's `hostname`): through nicd's Apply. */
+  private async renameHost(name: string): Promise<void> {
+    if (this.c.node !== null) return; // a node name given on the command line (the simulated pair) is not the hostname
+    const [, text] = (await callService(this.bus, 'nicd', 'GetConfig')) as [number, string];
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => /^\s*hostname\s/.test(l));
+    if (at >= 0) lines[at] = `hostname ${name}`;
+    else lines.unshift(`hostname ${name}`);
+    await callService(this.bus, 'nicd', 'Apply', 'su', [lines.join('\n'), 0]);
+  }
+
+  private async systemd(member: 'StartUnit' | 'StopUnit', unit: string): Promise<void> {
+    try {
+      await callRaw(this.systemdBus, MANAGER, member, 'ss', [unit, 'replace']);
+    } catch (err) {
+      throw new AppError('SYSTEMD_FAILED', `systemd ${member} ${unit}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  async state(): Promise<UnitState> {
+    const props = (service: string): Promise<Record<string, unknown> | null> =>
+      getServiceProxy(this.bus, service).then((p) => p.getAll()).catch(() => null);
+    const [hbd, csyncd] = await Promise.all([props('hbd'), props('csyncd')]);
+    if (csyncd !== null && csyncd.PeerReachable !== true) this.nudgeCsyncd();
+    const links = Array.isArray(hbd?.Links) ? (hbd.Links as unknown[][]).map((l) => [String(l[0]), String(l[2])] as [string, string]) : [];
+    return {
+      node: nodeName(this.c), paired: (await this.pairedWith()) !== null,
+      hbd: { running: hbd !== null, state: String(hbd?.State ?? ''), peerStatus: String(hbd?.PeerStatus ?? ''), links },
+      csyncd: { running: csyncd !== null, status: String(csyncd?.Status ?? ''), peerReachable: csyncd?.PeerReachable === true },
+    };
+  }
+
+  private lastNudge = 0;
+
+  /** A freshly started csyncd checks the peer every check_interval (10 s): ask it now (at most every 2 s). */
+  private nudgeCsyncd(): void {
+    if (Date.now() - this.lastNudge < 2000) return;
+    this.lastNudge = Date.now();
+    callService(this.bus, 'csyncd', 'Check').catch((err: unknown) => this.log.debug({ err }, 'csyncd Check failed'));
+  }
+
+  /** Undo: stop hbd and csyncd, move the pairing's files to STATE/unpaired-TIME/; what was moved. */
+  async unpair(): Promise<string[]> {
+    for (const unit of ['hbd.service', 'csyncd.service']) await this.systemd('StopUnit', unit).catch((err: unknown) => this.log.warn({ err, unit }, 'stop failed'));
+    const keep = path.join(this.c.stateDir, `unpaired-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    await fs.mkdir(keep, { recursive: true, mode: 0o700 });
+    const moved: string[] = [];
+    const files = [
+      this.haCf, path.join(this.c.haDir, 'haresources'), path.join(this.c.haDir, 'authkeys'), this.c.csyncdCfg, this.stagedCsyncdCfg(),
+      path.join(this.c.csyncdDir, 'ssh_known_hosts'), path.join(this.c.csyncdDir, 'csyncd_authorized'),
+    ];
+    for (const f of files) {
+      if (!(await exists(f))) continue;
+      await moveFile(f, path.join(keep, f.replace(/\//g, '_')));
+      moved.push(f);
+    }
+    await fs.rm(`${this.c.haDir}${STAGED}`, { recursive: true, force: true });
+    this.log.info({ audit: 'unpair', moved, kept: keep }, 'unpaired: hbd and csyncd stopped, files kept');
+    return moved;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The pairing routes' way to paird (com.lbos.Paird1): a plain method call
+ * with a JSON string each way. A string argument goes as is (Probe's
+ * address); anything else as JSON. paird's errors come back as AppErrors
+ * with its codes (ALREADY_PAIRED, INVALID_ARGUMENT...).
+ */
+import { callService, type MessageBus } from '../../runtime/dbus';
+import { AppError } from '../../runtime/errors';
+import type { PairControl, PairMember } from '../ports/controls';
+
+export class PairdControl implements PairControl {
+  constructor(private readonly bus: MessageBus) {}
+
+  async call(member: PairMember, arg?: unknown): Promise<unknown> {
+    const args = arg === undefined ? [] : [typeof arg === 'string' && member === 'Probe' ? arg : JSON.stringify(arg)];
+    const [out] = await callService(this.bus, 'paird', member, args.length === 0 ? '' : 's', args);
+    try {
+      return JSON.parse(String(out)) as unknown;
+    } catch {
+      throw new AppError('PAIRD_BAD_ANSWER', `paird ${member}: not JSON`);
+    }
+  }
+}
