@@ -20,7 +20,7 @@ build_tree() {
   chown -R 0:0 "$TREE/opt/lbos"
   local b
   for b in "$TREE"/opt/lbos/bin/*; do ln -sf "/opt/lbos/bin/${b##*/}" "$TREE/usr/bin/${b##*/}"; done
-  grep -qx /usr/bin/setup-wizard "$TREE/etc/shells" || echo /usr/bin/setup-wizard >> "$TREE/etc/shells"
+  grep -qx /usr/bin/setup-menu "$TREE/etc/shells" || echo /usr/bin/setup-menu >> "$TREE/etc/shells"
 
   # The overlay (units, policy, sysctl, examples...), owned by root.
   rsync -rlpt --chown=0:0 "$ROOTFS_DIR/overlay/" "$TREE/"
@@ -49,7 +49,7 @@ build_tree() {
   install -d -m 0755 "$TREE/var/lib/lbos"
 
   # Units: the services, provisioning, host key; no maintenance timers.
-  local units=(nicd.service hbd.service csyncd.service statusd.service paneld.service lbos-seed.service lbos-ready.service lbos-ssh-hostkey.service lbos-update-confirm.service)
+  local units=(nicd.service hbd.service csyncd.service statusd.service paneld.service paird.service lbos-seed.service lbos-ready.service lbos-ssh-hostkey.service lbos-update-confirm.service)
   systemctl --root="$TREE" enable "${units[@]}" >/dev/null 2>&1
   # Not on an appliance: e2scrub (no LVM), dpkg database backups (read-only
   # slots are replaced whole), cluster-glue's logd (pulled in by resource-agents; hbd logs to the journal),
@@ -117,7 +117,7 @@ REL
   cat > "$TREE/etc/issue" <<ISSUE
 LBOS load balancer $LBOS_VERSION (\\n) on \\l
 Management interface eth0: \\4{eth0}   Web UI: https://\\4{eth0}:9443/
-Network setup on this console: log in as "setup"
+Console setup (network, web password, reboot, factory reset): log in as "setup"
 
 ISSUE
 }

@@ -3,7 +3,7 @@
  * defaults are the appliance's paths). Checked like a config file: every
  * problem reported at once.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ParsedCli } from '../runtime/cli';
@@ -72,7 +72,21 @@ export function nodeName(c: PairdConfig): string {
   return c.node ?? (os.hostname().split('.')[0] ?? '').toLowerCase();
 }
 
-/** The serial ports offered: those of the model that exist. */
-export function presentSerialPorts(c: PairdConfig): string[] {
-  return c.serialPorts.filter((p) => existsSync(p));
+/**
+ * The serial ports offered: those of the model that exist and, for a
+ * 16550-style /dev/ttySN, have a UART behind them (the 8250 driver makes
+ * ttyS0-3 whether or not the hardware is there: a VM has /dev/ttyS1 with
+ * type 0, PORT_UNKNOWN, in /sys/class/tty/ttyS1/type).
+ */
+export function presentSerialPorts(c: PairdConfig, sysfs = '/sys/class/tty'): string[] {
+  return c.serialPorts.filter((p) => {
+    if (!existsSync(p)) return false;
+    const uart = /^\/dev\/(ttyS\d+)$/.exec(p)?.[1];
+    if (uart === undefined) return true;
+    try {
+      return readFileSync(path.join(sysfs, uart, 'type'), 'utf8').trim() !== '0';
+    } catch {
+      return false;
+    }
+  });
 }

@@ -15,7 +15,7 @@ import { run } from '../../scripts/sim/exec';
 
 const UNIT_DIR = path.join(repoRoot(), 'rootfs', 'overlay', 'etc', 'systemd', 'system');
 const units = readdirSync(UNIT_DIR).filter((f) => f.endsWith('.service'));
-const DAEMONS = ['hbd', 'nicd', 'csyncd', 'statusd', 'paneld'].map((s) => `${s}.service`);
+const DAEMONS = ['hbd', 'nicd', 'csyncd', 'statusd', 'paneld', 'paird'].map((s) => `${s}.service`);
 
 /** The unit with the image's paths replaced by where the files are in this checkout. */
 function localised(text: string): string {
@@ -56,7 +56,9 @@ test('ready-report: one line, on stdout (the journal) and the console, for all a
   const script = path.join(repoRoot(), 'rootfs', 'overlay', 'usr', 'lib', 'lbos', 'ready-report');
   const consoleFile = path.join(dir, 'console');
   const report = async (answer: string): Promise<string> => {
-    writeFileSync(path.join(dir, 'systemctl'), `#!/bin/sh\n[ "$1" = is-active ] || exit 64\nshift\n${answer}\n`, { mode: 0o755 });
+    // is-active: the test's answer; show -p ConditionResult: "no" for csyncd only (a unit never paired).
+    const show = '[ "$1" = show ] && { [ "$5" = csyncd.service ] && echo no || echo yes; exit 0; }';
+    writeFileSync(path.join(dir, 'systemctl'), `#!/bin/sh\n${show}\n[ "$1" = is-active ] || exit 64\nshift\n${answer}\n`, { mode: 0o755 });
     writeFileSync(consoleFile, '');
     const env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}`, LBOS_UNITS: 'nicd csyncd statusd', LBOS_CONSOLE: consoleFile };
     const line = (await run('sh', [script], { env })).stdout.trim();
@@ -64,8 +66,10 @@ test('ready-report: one line, on stdout (the journal) and the console, for all a
     return line;
   };
   t.regex(await report('for u; do echo active; done'), /^LBOS: all services ready after \d+\.\d+ s \(nicd csyncd statusd\)$/);
-  const states = 'for u; do case $u in csyncd.service) echo inactive;; statusd.service) echo failed;; *) echo active;; esac; done; exit 3';
-  t.regex(await report(states), /^LBOS: services NOT all ready after \d+\.\d+ s: csyncd inactive, statusd failed$/);
+  const states = 'for u; do case $u in nicd.service) echo inactive;; statusd.service) echo failed;; *) echo active;; esac; done; exit 3';
+  t.regex(await report(states), /^LBOS: services NOT all ready after \d+\.\d+ s: nicd inactive, statusd failed$/);
+  const unpaired = 'for u; do case $u in csyncd.service) echo inactive;; *) echo active;; esac; done; exit 3';
+  t.regex(await report(unpaired), /^LBOS: all services ready after \d+\.\d+ s \(nicd statusd\); not paired yet: csyncd$/, 'a unit never paired is ready');
   t.regex(await report('exit 1'), /^LBOS: services NOT all ready after \d+\.\d+ s: nicd csyncd statusd \(no answer from systemd\)$/);
 });
 

@@ -52,8 +52,8 @@ export interface StatusdConfig {
 export const DEFAULT_CONFIG_FILE = '/etc/lbos/statusd.conf';
 export const DEFAULT_STATE_DIR = '/var/lib/lbos/statusd';
 
-export const DEFAULT_UNITS = ['hbd.service', 'nicd.service', 'csyncd.service', 'statusd.service', 'paneld.service'];
-export const DEFAULT_SOURCES = ['hbd', 'nicd', 'csyncd', 'paneld'];
+export const DEFAULT_UNITS = ['hbd.service', 'nicd.service', 'csyncd.service', 'statusd.service', 'paneld.service', 'paird.service'];
+export const DEFAULT_SOURCES = ['hbd', 'nicd', 'csyncd', 'paneld', 'paird'];
 
 export function defaultConfig(): StatusdConfig {
   return {
