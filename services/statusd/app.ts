@@ -4,7 +4,7 @@
  * calls this with the buses from runService; the integration tests call it
  * in-process with their own buses.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MessageBus } from '../runtime/dbus';
@@ -15,7 +15,7 @@ import type { StatusdConfig } from './config/types';
 import { FeedHub } from './feed-hub';
 import { Auth } from './auth';
 import type { StateSource } from './ports/state-source';
-import type { FailoverControl, PairControl, UnitControl } from './ports/controls';
+import type { FailoverControl, PairControl, SyncControl, UnitControl } from './ports/controls';
 import { ensureInitialUser, INITIAL_USER, UsersFile, USERS_FILE } from './adapters/users-file';
 import { configuredPair, selfSignedPair, type TlsPair } from './adapters/tls-cert';
 import { StaticFiles } from './adapters/static-files';
@@ -24,6 +24,7 @@ import { SystemdSource } from './adapters/systemd-source';
 import { SystemSource } from './adapters/system-source';
 import { HbdFailover } from './adapters/hbd-control';
 import { PairdControl } from './adapters/pair-control';
+import { CsyncdSync } from './adapters/sync-control';
 import { FeedServer } from './adapters/feed-ws';
 import { createWebApp } from './adapters/web-app';
 import { startServers, type Listening } from './adapters/servers';
@@ -41,6 +42,7 @@ export interface AppDeps {
   unitControl?: UnitControl;
   failover?: FailoverControl;
   pair?: PairControl;
+  sync?: SyncControl;
   /** A user changed their password on the page. */
   passwordChanged?: (user: string) => void;
 }
@@ -101,11 +103,14 @@ export async function startApp(d: AppDeps): Promise<RunningApp> {
     new SystemSource(c.sampleIntervalMs, log.child({ mod: 'system' })),
   ];
   const feed = new FeedServer({ hub, auth, allowOrigins: c.allowOrigins, maxClients: c.maxClients, maxPayloadBytes: c.maxPayloadBytes, heartbeatMs: c.heartbeatMs, log: log.child({ mod: 'ws' }) });
+  let current = tls;
   const app = createWebApp({
     auth, files, units: c.units, allowOrigins: c.allowOrigins, sessionMaxAgeS: Math.floor(c.sessionLifetimeMs / 1000),
     unitControl: d.unitControl ?? systemd ?? new SystemdSource(bus(), c.units, log),
     failover: d.failover ?? new HbdFailover(bus()),
     pair: d.pair ?? new PairdControl(bus()),
+    sync: d.sync ?? new CsyncdSync(bus()),
+    fingerprint: () => `SHA256:${new X509Certificate(current.cert).fingerprint256}`,
     log: log.child({ mod: 'http' }),
     endSession: (t) => feed.endSession(t),
     passwordChanged: d.passwordChanged,
@@ -128,7 +133,10 @@ export async function startApp(d: AppDeps): Promise<RunningApp> {
       log.warn({ audit: 'reset-password', user: INITIAL_USER, file: users.initialPasswordFile }, `password of web user ${INITIAL_USER} reset to a new initial password (from the console); it must be changed at the next login`);
       return password;
     },
-    reloadTls: async () => listening.setTls(await loadTls(c, log)),
+    reloadTls: async () => {
+      current = await loadTls(c, log);
+      listening.setTls(current);
+    },
     stop: async () => {
       feed.close();
       await Promise.all(sources.map((s) => s.stop()));

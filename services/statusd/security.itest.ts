@@ -187,3 +187,34 @@ test('first login with the initial password: everything but the change is refuse
   t.false(JSON.stringify(s.logs).includes('a new password'), 'no password in the log');
   t.true(s.logs.some((l) => l.audit === 'password' && l.result === 'ok'), 'audited');
 });
+
+test('pairing and sync routes: forwarded to paird/csyncd with the session and CSRF rules; reads need a changed password', async (t) => {
+  const s = await startTestStatusd();
+  t.teardown(() => s.stop());
+  s.pair.answers.Offer = { version: '0.1.0', node: 'lbos' };
+  const { cookie, csrf } = await login(s.base, s.password);
+  const headers = { cookie, 'x-csrf-token': csrf };
+  t.like(await request(s.base, 'GET', '/api/pair/offer', { headers: { cookie } }), { status: 200, body: { node: 'lbos' } });
+  t.is((await request(s.base, 'GET', '/api/pair/offer')).status, 401);
+  t.like(await request(s.base, 'POST', '/api/pair/commit', { body: { node: 'x' }, headers: { cookie } }), { status: 403, body: { error: 'CSRF_REFUSED' } });
+  t.is((await request(s.base, 'POST', '/api/pair/commit', { body: '{not json', headers })).status, 400);
+  t.is((await request(s.base, 'POST', '/api/pair/commit', { body: { node: 'lb1', big: 'x'.repeat(20_000) }, headers })).status, 200, 'a commit may carry up to 64 KiB');
+  t.is((await request(s.base, 'POST', '/api/pair/probe', { body: { peer: '10.0.32.12' }, headers })).status, 200);
+  t.deepEqual(s.pair.calls.map(([m]) => m), ['Offer', 'Commit', 'Probe']);
+  t.deepEqual(s.pair.calls[2]?.[1], '10.0.32.12');
+  t.false(JSON.stringify(s.logs).includes('x'.repeat(100)), 'bodies are not logged');
+  t.like(await request(s.base, 'POST', '/api/sync/push', { body: { service: 'haproxy' }, headers }), { status: 200, body: { result: 'haproxy: pushed' } });
+  t.like(await request(s.base, 'POST', '/api/sync/push', { body: { service: '../x' }, headers }), { status: 400 });
+  t.like(await request(s.base, 'POST', '/api/sync/save', { body: { remote: true }, headers }), { status: 200, body: { result: 'saved' } });
+  t.deepEqual(s.sync.calls, ['push haproxy', 'save true']);
+  t.is((await request(s.base, 'POST', '/api/failover', { body: { action: 'restart-pair' }, headers })).status, 202);
+  t.deepEqual(s.failover.requests, ['restart-pair']);
+});
+
+test('a session on the initial password cannot read the pairing offer either', async (t) => {
+  const s = await startTestStatusd({ keepInitialPassword: true });
+  t.teardown(() => s.stop());
+  const { cookie } = await login(s.base, s.password);
+  t.like(await request(s.base, 'GET', '/api/pair/offer', { headers: { cookie } }), { status: 403, body: { error: 'PASSWORD_CHANGE_REQUIRED' } });
+  t.deepEqual(s.pair.calls, []);
+});

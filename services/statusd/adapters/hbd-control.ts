@@ -1,5 +1,5 @@
 /**
- * Manual failover from the page: hbd's Standby() / Takeover() methods
+ * Manual failover from the page: hbd's Standby() / Takeover() / RestartPair() methods
  * (services/hbd/README.md). statusd needs the right to call them: root or
  * the `appliance` group (rootfs com.lbos.conf).
  */
@@ -11,6 +11,6 @@ export class HbdFailover implements FailoverControl {
 
   async request(kind: FailoverKind): Promise<void> {
     const hbd = await getServiceProxy(this.bus, 'hbd');
-    await callMember(hbd.iface, kind === 'standby' ? 'Standby' : 'Takeover');
+    await callMember(hbd.iface, kind === 'standby' ? 'Standby' : kind === 'takeover' ? 'Takeover' : 'RestartPair');
   }
 }

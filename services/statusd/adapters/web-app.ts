@@ -8,9 +8,9 @@ import type { Logger } from '../../runtime/log';
 import { errorMessage, isAppError } from '../../runtime/errors';
 import type { Auth } from '../auth';
 import type { Session } from '../core/sessions';
-import { decodeFailover, decodeLogin, decodePasswordChange, decodeRestart } from '../core/api-requests';
+import { decodeFailover, decodeLogin, decodePasswordChange, decodePush, decodeRestart, decodeSave } from '../core/api-requests';
 import { actionVerdict, checkOrigin, CSRF_HEADER, parseCookies, rateKey, SESSION_COOKIE, sessionCookie } from '../core/request-checks';
-import type { FailoverControl, PairControl, PairMember, UnitControl } from '../ports/controls';
+import type { FailoverControl, PairControl, PairMember, SyncControl, UnitControl } from '../ports/controls';
 import { readBody, remoteAddress, sendBodyError, sendError, sendJson } from './http-util';
 import type { StaticFiles } from './static-files';
 
@@ -22,6 +22,10 @@ export interface WebAppDeps {
   failover: FailoverControl;
   /** paird (pairing): the HA page's Pair button, and the peer's side when another unit pairs with this one. */
   pair: PairControl;
+  /** csyncd: the sync page's Push and Save. */
+  sync: SyncControl;
+  /** SHA256:.. of the web UI's certificate now (the HA page shows it: the peer's pairing confirms it). */
+  fingerprint(): string;
   allowOrigins: readonly string[];
   sessionMaxAgeS: number;
   log: Logger;
@@ -104,7 +108,7 @@ export function createWebApp(d: WebAppDeps): (req: IncomingMessage, res: ServerR
     return { status: 200, body: out, target: typeof peer === 'string' ? peer.slice(0, 64) : member };
   }, limit);
 
-  const sessionView = (s: Session) => ({ user: s.user, csrf: s.csrf, units: d.units, mustChangePassword: s.mustChangePassword });
+  const sessionView = (s: Session) => ({ user: s.user, csrf: s.csrf, units: d.units, mustChangePassword: s.mustChangePassword, fingerprint: d.fingerprint() });
 
   const routes: Record<string, Handler> = {
     'GET /api/session': async (req, res) => {
@@ -187,6 +191,16 @@ export function createWebApp(d: WebAppDeps): (req: IncomingMessage, res: ServerR
     'POST /api/pair/prepare': pairAction('pair-prepare', 'Prepare', PAIR_BODY_LIMIT),
     'POST /api/pair/commit': pairAction('pair-commit', 'Commit', PAIR_BODY_LIMIT),
     'POST /api/pair/unpair': pairAction('unpair', 'Unpair'),
+    'POST /api/sync/push': action('sync-push', async (text) => {
+      const v = decodePush(text);
+      if (!v.ok) return { status: 400, body: { error: v.code, message: v.message }, target: '?' };
+      return { status: 200, body: { ok: true, result: await d.sync.push(v.value.service) }, target: v.value.service };
+    }),
+    'POST /api/sync/save': action('sync-save', async (text) => {
+      const v = decodeSave(text);
+      if (!v.ok) return { status: 400, body: { error: v.code, message: v.message }, target: '?' };
+      return { status: 200, body: { ok: true, result: await d.sync.save(v.value.remote) }, target: v.value.remote ? 'remote' : 'local' };
+    }),
     'POST /api/units/restart': action('restart-unit', async (text) => {
       const v = decodeRestart(text, d.units);
       if (!v.ok) return { status: 400, body: { error: v.code, message: v.message }, target: '?' };

@@ -34,7 +34,7 @@ export function decodeRestart(text: string, allowed: readonly string[]): ApiVerd
 
 export function decodeFailover(text: string): ApiVerdict<{ action: FailoverKind }> {
   const o = object(text);
-  if (o === null || (o.action !== 'standby' && o.action !== 'takeover')) return bad('expected {"action": "standby" | "takeover"}');
+  if (o === null || (o.action !== 'standby' && o.action !== 'takeover' && o.action !== 'restart-pair')) return bad('expected {"action": "standby" | "takeover" | "restart-pair"}');
   return { ok: true, value: { action: o.action } };
 }
 
@@ -43,4 +43,17 @@ export function decodePasswordChange(text: string): ApiVerdict<{ current: string
   if (o === null) return bad('expected a JSON object {"current", "password"}');
   if (typeof o.current !== 'string' || typeof o.password !== 'string') return bad('current and password must be strings');
   return { ok: true, value: { current: o.current, password: o.password } };
+}
+
+/** A synced service name as csyncd's services.conf has them. */
+export function decodePush(text: string): ApiVerdict<{ service: string }> {
+  const o = object(text);
+  if (o === null || typeof o.service !== 'string' || !/^[a-z][a-z0-9_-]{0,31}$/.test(o.service)) return bad('expected {"service": NAME}');
+  return { ok: true, value: { service: o.service } };
+}
+
+export function decodeSave(text: string): ApiVerdict<{ remote: boolean }> {
+  const o = object(text);
+  if (o === null || typeof o.remote !== 'boolean') return bad('expected {"remote": true | false}');
+  return { ok: true, value: { remote: o.remote } };
 }

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { csyncdView, genericView, hbdView, nicdView, NOT_RUNNING, paneldView, statusBar, viewFor } from './service-views';
+import { csyncdView, genericView, hbdView, nicdView, NOT_RUNNING, paneldView, pairdView, statusBar, viewFor } from './service-views';
 
 /** What dbus-next hands over for hbd's GetAll (x and t come as bigint). */
 const HBD_PROPS = {
@@ -83,4 +83,10 @@ test('status bar: the reference appliance\'s states', (t) => {
     const b = statusBar(hbd as never);
     t.is(`${b.master ? 'M' : b.slave ? 'S' : '-'}-${b.active ? 'A' : b.passive ? 'P' : '-'}-${b.link}`, want, what);
   }
+});
+
+test('paird: paired, peer and the pairing progress (JSON in a string); junk is null, not a throw', (t) => {
+  const progress = { state: 'running', peer: '10.0.32.12', steps: [{ id: 'connect', title: 'Connect', status: 'done', detail: '' }], error: null, warnings: [], startedAt: 1, finishedAt: 0 };
+  t.deepEqual(pairdView({ Paired: false, Peer: '', Pairing: JSON.stringify(progress) }), { running: true, paired: false, peer: '', pairing: progress });
+  t.deepEqual(pairdView({ Paired: 'x', Pairing: '{oops' }), { running: true, paired: false, peer: '', pairing: null });
 });

@@ -82,6 +82,17 @@ export function paneldView(p: Props): JsonObject {
   };
 }
 
+/** com.lbos.Paird1 (services/paird/README.md): paired or not, and the last pairing's progress. */
+export function pairdView(p: Props): JsonObject {
+  let pairing: Json = null;
+  try {
+    pairing = toJson(JSON.parse(str(p.Pairing)) as unknown);
+  } catch {
+    pairing = null;
+  }
+  return { running: true, paired: bool(p.Paired), peer: str(p.Peer), pairing };
+}
+
 /** A service whose API statusd does not know: its properties as they are. */
 export function genericView(p: Props): JsonObject {
   const properties: JsonObject = {};
@@ -95,6 +106,7 @@ export const SERVICE_VIEWS: Readonly<Record<string, (p: Props) => JsonObject>> =
   csyncd: csyncdView,
   nicd: nicdView,
   paneld: paneldView,
+  paird: pairdView,
 };
 
 export function viewFor(service: string): (p: Props) => JsonObject {

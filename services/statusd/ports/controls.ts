@@ -4,7 +4,8 @@
  * adapters/hbd-control.ts; fakes below record calls.
  */
 
-export type FailoverKind = 'standby' | 'takeover';
+/** restart-pair: hbd's RestartPair (the reference "Restart Heartbeat": the peer first, then this unit). */
+export type FailoverKind = 'standby' | 'takeover' | 'restart-pair';
 
 export interface UnitControl {
   /** Ask systemd to restart a unit; resolves when the job is queued. */
@@ -49,5 +50,25 @@ export class FakePairControl implements PairControl {
   async call(member: PairMember, arg?: unknown): Promise<unknown> {
     this.calls.push([member, arg]);
     return this.answers[member] ?? {};
+  }
+}
+
+/** csyncd's Push and Save (the sync page): the result line csyncd gives. */
+export interface SyncControl {
+  push(service: string): Promise<string>;
+  save(remote: boolean): Promise<string>;
+}
+
+export class FakeSyncControl implements SyncControl {
+  readonly calls: string[] = [];
+
+  async push(service: string): Promise<string> {
+    this.calls.push(`push ${service}`);
+    return `${service}: pushed`;
+  }
+
+  async save(remote: boolean): Promise<string> {
+    this.calls.push(`save ${remote}`);
+    return 'saved';
   }
 }

@@ -13,7 +13,7 @@ import { repoRoot } from '../../runtime/cli';
 import type { MessageBus } from '../../runtime/dbus';
 import { startApp, type RunningApp } from '../app';
 import { defaultConfig, type StatusdConfig } from '../config/types';
-import { FakeFailoverControl, FakePairControl, FakeUnitControl } from '../ports/controls';
+import { FakeFailoverControl, FakePairControl, FakeSyncControl, FakeUnitControl } from '../ports/controls';
 import { FakeSource, type StateSource } from '../ports/state-source';
 import { INITIAL_USER } from '../adapters/users-file';
 
@@ -32,6 +32,7 @@ export interface TestStatusd {
   units: FakeUnitControl;
   failover: FakeFailoverControl;
   pair: FakePairControl;
+  sync: FakeSyncControl;
   logs: Record<string, unknown>[];
   stop(): Promise<void>;
 }
@@ -64,11 +65,12 @@ export async function startTestStatusd(o: TestStatusdOptions = {}): Promise<Test
   const units = new FakeUnitControl();
   const failover = new FakeFailoverControl();
   const pair = new FakePairControl();
+  const sync = new FakeSyncControl();
   const real = o.bus !== undefined;
   try {
     const app = await startApp({
       config, log, bus: o.bus, systemdBus: o.systemdBus,
-      ...(real ? {} : { sources: o.sources ?? [source], unitControl: units, failover, pair }),
+      ...(real ? {} : { sources: o.sources ?? [source], unitControl: units, failover, pair, sync }),
     });
     if (app.initialPassword === null) throw new Error('expected a first start');
     const initialPassword = app.initialPassword;
@@ -77,7 +79,7 @@ export async function startTestStatusd(o: TestStatusdOptions = {}): Promise<Test
     const base = `https://127.0.0.1:${app.listening.httpsPort}`;
     let stopped: Promise<void> | null = null;
     return {
-      app, config, base, feedUrl: `${base.replace('https', 'wss')}/feed`, password, initialPassword, source, units, failover, pair, logs,
+      app, config, base, feedUrl: `${base.replace('https', 'wss')}/feed`, password, initialPassword, source, units, failover, pair, sync, logs,
       stop: () => {
         stopped ??= app.stop().finally(() => rmSync(stateDir, { recursive: true, force: true }));
         return stopped;

@@ -40,6 +40,9 @@
     document.body.classList.remove('stale');
     $('lost-banner').hidden = true;
     $('overview').hidden = true;
+    $('ha-view').hidden = true;
+    $('sync-view').hidden = true;
+    $('tabs').hidden = true;
     $('password-view').hidden = true;
     $('logout').hidden = true;
     $('password-link').hidden = true;
@@ -59,11 +62,62 @@
     say(r.status === 202 ? 'Restart of ' + unit + ' requested.' : 'Restart of ' + unit + ' refused: ' + (r.data.message || r.status));
   }
 
-  async function failover(action) {
-    const text = action === 'standby' ? 'Give up the floating IPs and resources to the peer?' : 'Take the floating IPs and resources from the peer?';
+  async function failover(action, where) {
+    const text = action === 'standby' ? 'Give up the floating IPs and resources to the peer?' : action === 'takeover' ? 'Take the floating IPs and resources from the peer?'
+      : 'Restart the heartbeat on both units (the peer first, then this one)? The floating IPs move during it.';
     if (!confirm(text)) return;
     const r = await api('POST', '/api/failover', { action });
-    say(r.status === 202 ? 'Manual ' + action + ' requested.' : cap(action) + ' refused: ' + (r.data.message || r.status));
+    const msg = r.status === 202 ? (action === 'restart-pair' ? 'Restart of the heartbeat on both units requested.' : 'Manual ' + action + ' requested.') : cap(action) + ' refused: ' + (r.data.message || r.status);
+    if (where) $(where).textContent = msg; else say(msg);
+  }
+
+  /** Tabs: one view at a time; the feed keeps running under all of them. */
+  function showView(id) {
+    for (const v of ['overview', 'ha-view', 'sync-view']) $(v).hidden = v !== id;
+    for (const t of document.querySelectorAll('.tab')) t.classList.toggle('on', t.getAttribute('data-view') === id);
+  }
+
+  const pending = { request: null };
+
+  /** Pairing, step 1: the peer's certificate fingerprint, to confirm before anything is sent. */
+  async function checkPeer() {
+    const vips = $('pair-vips').value.split(/[\s,]+/).filter((v) => v !== '');
+    const request = { peer: $('pair-peer').value.trim(), password: $('pair-password').value, vips, serial: $('pair-serial').checked };
+    const ping = $('pair-ping').value.trim();
+    if (ping !== '') request.pingNode = ping === 'none' ? null : ping;
+    $('ha-msg').textContent = '';
+    const r = await api('POST', '/api/pair/probe', { peer: request.peer });
+    if (r.status !== 200) { $('ha-msg').textContent = 'Cannot check the peer: ' + (r.data.message || r.status); return; }
+    pending.request = { ...request, fingerprint: r.data.fingerprint };
+    $('pair-fingerprint').textContent = r.data.fingerprint;
+    $('pair-confirm').hidden = false;
+  }
+
+  /** Pairing, step 2: confirmed; paird does the rest, its progress comes through the feed. */
+  async function startPairing() {
+    const request = pending.request;
+    pending.request = null;
+    $('pair-confirm').hidden = true;
+    if (!request) return;
+    $('pair-password').value = '';
+    const r = await api('POST', '/api/pair/start', request);
+    $('ha-msg').textContent = r.status === 200 ? 'Pairing with ' + request.peer + '…' : 'Pairing refused: ' + (r.data.message || r.status);
+  }
+
+  async function unpair() {
+    if (!confirm('Unpair this unit? hbd and csyncd stop here; the floating IPs go. Unpair the peer too.')) return;
+    const r = await api('POST', '/api/pair/unpair', {});
+    $('ha-msg').textContent = r.status === 200 ? 'Unpaired: ' + ((r.data.moved || []).length) + ' files set aside.' : 'Unpair refused: ' + (r.data.message || r.status);
+  }
+
+  async function push(service) {
+    const r = await api('POST', '/api/sync/push', { service });
+    $('sync-msg').textContent = r.status === 200 ? r.data.result || ('Pushed ' + service + '.') : 'Push of ' + service + ' refused: ' + (r.data.message || r.status);
+  }
+
+  async function saveRemote() {
+    const r = await api('POST', '/api/sync/save', { remote: true });
+    $('sync-msg').textContent = r.status === 200 ? r.data.result || 'Saved.' : 'Save refused: ' + (r.data.message || r.status);
   }
   const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -78,6 +132,9 @@
     document.body.classList.remove('logged-out');
     $('login-view').hidden = true;
     $('overview').hidden = true;
+    $('ha-view').hidden = true;
+    $('sync-view').hidden = true;
+    $('tabs').hidden = true;
     $('password-view').hidden = false;
     $('logout').hidden = false;
     $('password-link').hidden = true;
@@ -127,15 +184,17 @@
     document.body.classList.remove('logged-out');
     $('login-view').hidden = true;
     $('password-view').hidden = true;
-    $('overview').hidden = false;
+    showView('overview');
+    $('tabs').hidden = false;
     $('logout').hidden = false;
     $('password-link').hidden = false;
+    $('own-fingerprint').textContent = s.fingerprint || '?';
     window.LbosRender.reset();
     const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/feed';
     feed = new window.LbosFeed.FeedClient({
       url,
       onState: (state) => {
-        window.LbosRender.render(state, { units: session.units, onRestart: restartUnit });
+        window.LbosRender.render(state, { units: session.units, onRestart: restartUnit, onPush: push });
         $('updated').textContent = 'updated ' + new Date().toLocaleTimeString([], { hour12: false });
       },
       onStatus: setLive,
@@ -147,6 +206,15 @@
   async function boot() {
     $('btn-standby').addEventListener('click', () => failover('standby'));
     $('btn-takeover').addEventListener('click', () => failover('takeover'));
+    $('ha-standby').addEventListener('click', () => failover('standby', 'ha-msg'));
+    $('ha-takeover').addEventListener('click', () => failover('takeover', 'ha-msg'));
+    $('ha-restart').addEventListener('click', () => failover('restart-pair', 'ha-msg'));
+    for (const t of document.querySelectorAll('.tab')) t.addEventListener('click', () => showView(t.getAttribute('data-view')));
+    $('pair-form').addEventListener('submit', (ev) => { ev.preventDefault(); void checkPeer(); });
+    $('pair-go').addEventListener('click', () => void startPairing());
+    $('pair-cancel').addEventListener('click', () => { pending.request = null; $('pair-confirm').hidden = true; });
+    $('btn-unpair').addEventListener('click', () => void unpair());
+    $('sync-save-remote').addEventListener('click', () => void saveRemote());
     $('logout').addEventListener('click', async () => {
       await api('POST', '/api/logout', {});
       showLogin('Logged out.');

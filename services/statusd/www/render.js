@@ -137,11 +137,41 @@
 
   const last = {};
   /** Redraw the sections whose input changed. */
+  /** The HA page's pairing card: not paired (the form), paired (with whom), and the last pairing's steps. */
+  function pairing(pd) {
+    const paired = !!(pd && pd.running && pd.paired);
+    document.getElementById('pair-form').hidden = paired || !(pd && pd.running) || (pd.pairing && pd.pairing.state === 'running');
+    document.getElementById('unpair-actions').hidden = !paired;
+    const p = pd && pd.pairing;
+    const steps = p && p.steps ? p.steps.map((st) => el('li', { 'data-status': st.status, 'data-step': st.id }, st.title, st.detail ? ': ' + st.detail : '', st.status === 'running' ? ' …' : '')) : [];
+    document.getElementById('pair-steps').replaceChildren(...steps);
+    if (!pd || !pd.running) return absent('paird is not running: pairing is not available.');
+    const outcome = !p || p.state === 'idle' ? null
+      : p.state === 'running' ? el('p', { id: 'pair-outcome', 'data-state': 'running' }, pill('pairing', 'blue'), ' with ' + p.peer + '…')
+      : p.state === 'done' ? el('p', { id: 'pair-outcome', 'data-state': 'done' }, pill('paired', 'green'), ' in ' + ((p.finishedAt - p.startedAt) / 1000).toFixed(1) + ' s')
+      : el('p', { id: 'pair-outcome', 'data-state': 'failed', role: 'alert' }, pill('not paired', 'red'), ' ' + (p.error ? p.error.code + ': ' + p.error.reason : ''));
+    const warnings = p && p.warnings && p.warnings.length ? el('ul', { class: 'alerts' }, p.warnings.map((w) => el('li', {}, pill('warning', 'orange'), ' ', w))) : null;
+    const head = paired ? el('p', { id: 'pair-status', 'data-paired': 'yes' }, 'This unit is paired with ', el('b', {}, pd.peer), '.') : el('p', { id: 'pair-status', 'data-paired': 'no' }, 'This unit is not paired.');
+    return el('div', {}, head, outcome, warnings);
+  }
+
+  /** The sync page: each service with its state and a Push button. */
+  function syncPage(c, onPush) {
+    if (!c || !c.running) return absent('csyncd is not running (the unit is not paired yet).');
+    const colour = (st) => (st === 'in-sync' ? 'green' : st === 'conflict' || st === 'error' ? 'red' : 'orange');
+    const rows = (c.services || []).map((s) => el('tr', { 'data-service': s.name }, el('td', {}, s.name), el('td', {}, pill(s.state, colour(s.state))), el('td', {}, s.detail),
+      el('td', {}, el('button', { type: 'button', class: 'push', onclick: () => onPush(s.name) }, 'Push to the peer'))));
+    return el('div', {},
+      el('div', { class: 'sync' }, el('span', { class: 'lamp ' + c.status, 'data-status': c.status }), el('b', {}, cap(c.status)), el('span', {}, c.reason)),
+      rows.length ? table(['Service', 'State', 'Detail', ''], rows) : absent('No synced services.'));
+  }
+
   function render(state, ctx) {
     const parts = {
       bar: [state.hbd], cluster: [state.hbd], resources: [state.hbd && state.hbd.resources, state.hbd && state.hbd.running],
       links: [state.hbd && state.hbd.links, state.hbd && state.hbd.running], services: [state.systemd, ctx.units], sync: [state.csyncd],
       nics: [state.nicd], system: [state.system], panel: [state.paneld],
+      pairing: [state.paird], haCluster: [state.hbd], haLinks: [state.hbd && state.hbd.links, state.hbd && state.hbd.running], syncPage: [state.csyncd],
     };
     const draw = {
       bar: () => statusBar(state.hbd),
@@ -153,6 +183,10 @@
       nics: () => document.getElementById('nics').replaceChildren(nics(state.nicd)),
       system: () => document.getElementById('system').replaceChildren(system(state.system)),
       panel: () => document.getElementById('panel').replaceChildren(panel(state.paneld)),
+      pairing: () => document.getElementById('pair-state').replaceChildren(pairing(state.paird)),
+      haCluster: () => document.getElementById('ha-cluster').replaceChildren(cluster(state.hbd)),
+      haLinks: () => document.getElementById('ha-links').replaceChildren(links(state.hbd)),
+      syncPage: () => document.getElementById('sync-services').replaceChildren(syncPage(state.csyncd, ctx.onPush)),
     };
     for (const k of Object.keys(parts)) {
       const key = JSON.stringify(parts[k]);
