@@ -24,13 +24,14 @@ const GOES = [
   'etc/csyncd/ssh_known_hosts', 'etc/csyncd/csyncd_authorized', 'etc/csyncd/accounts',
   'var/lib/lbos/statusd/users', 'var/lib/lbos/statusd/initial-password', 'var/lib/lbos/statusd/tls/key.pem', 'var/lib/lbos/statusd/tls/cert.pem',
   'var/lib/lbos/seed.applied',
+  'var/lib/lbos/paird/unpaired-2026-12-08/_etc_ha.d_authkeys', 'var/lib/lbos/csyncd/state',
   'root/.ssh/authorized_keys',
 ];
 const STAYS = [
   'etc/lbos/paneld.conf', 'etc/lbos/statusd.conf', 'etc/lbos/hostname', 'etc/lbos/network.conf.bak',
   'etc/csyncd/services.conf', 'etc/ha.d/README',
   'etc/haproxy/haproxy.cfg', 'etc/ssh/ssh_host_ed25519_key', 'etc/machine-id',
-  'var/lib/lbos/csyncd/state', 'var/lib/lbos/hbd/x', 'var/log/journal/x',
+  'var/lib/lbos/hbd/x', 'var/log/journal/x',
   'root/.ssh/known_hosts', 'root/.bash_history', 'home/setup/.profile',
   'usr/lib/lbos/seed',
 ];
@@ -54,15 +55,15 @@ test('factory reset removes exactly the unit\'s configuration, logs the paths on
   const first = await run('bash', [SCRIPT(), '--no-reboot'], { env });
   t.deepEqual(files(root), [...STAYS].sort(), 'exactly those went');
   t.false(statSync(path.join(root, 'var', 'lib', 'lbos')).isFile());
-  t.deepEqual(readdirSync(path.join(root, 'var', 'lib', 'lbos')).sort(), ['csyncd', 'hbd'], 'statusd\'s state directory went whole');
+  t.deepEqual(readdirSync(path.join(root, 'var', 'lib', 'lbos')).sort(), ['hbd'], 'the state directories of statusd, paird and csyncd went whole');
   t.false(first.stdout.includes(SECRET), 'no content in the log');
   t.regex(first.stdout, /lbos-factory-reset: removed \/etc\/ha\.d\/authkeys \(HA heartbeat key \(hbd\)\)\n/);
   t.regex(first.stdout, /lbos-factory-reset: removed \/var\/lib\/lbos\/statusd \(web UI users, initial password, TLS key and certificate \(statusd\)\)\n/);
-  t.regex(first.stdout, /lbos-factory-reset: done: 15 removed, 0 were not there\n$/);
+  t.regex(first.stdout, /lbos-factory-reset: done: 17 removed, 0 were not there\n$/);
   t.false(first.stdout.includes('rebooting'));
 
   const again = await run('bash', [SCRIPT(), '--no-reboot'], { env });
-  t.regex(again.stdout, /done: 0 removed, 15 were not there\n$/);
+  t.regex(again.stdout, /done: 0 removed, 17 were not there\n$/);
   t.deepEqual(files(root), [...STAYS].sort());
 
   const usage = await run('bash', [SCRIPT(), '--reboot-later'], { env }).then(() => null, (err: unknown) => String(err));
