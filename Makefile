@@ -48,7 +48,7 @@ clean:
 	rm -rf dist
 
 # --- appliance images (issue 8): rootfs/README.md. Need root (mmdebstrap, chroot). ---
-.PHONY: image image-kvm image-vmware image-hyperv image-xen image-raw image-test image-pair-test
+.PHONY: image image-kvm image-vmware image-hyperv image-xen image-raw image-test image-pair-test image-quickstart-test
 image: deps build
 	@rootfs/build.sh all
 image-kvm image-vmware image-hyperv image-xen image-raw: deps build
@@ -57,6 +57,8 @@ image-test: deps build
 	@rootfs/test/image-test.sh $(CASES)
 image-pair-test: deps build
 	@rootfs/test/pair-test.sh
+image-quickstart-test: deps build
+	@rootfs/test/quickstart-test.sh
 
 # --- hardware test harness (issue 9): hw-test/README.md. Needs root (namespaces, loop devices, raw disks). ---
 # HW=real on an appliance, HW=sim for the simulated rig; unset: real on the firmware image when the

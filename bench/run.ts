@@ -15,10 +15,11 @@ import { soakBench } from './soak';
 import { csyncBench } from './csync';
 import { statusdBench } from './statusd';
 import { imagesBench } from './images';
+import { quickstartBench } from './quickstart';
 import { paneldBench } from './paneld';
 import { hwtestBench } from './hwtest';
 
-const BENCHMARKS: Benchmark[] = [runtimeBench, failoverBench, soakBench, csyncBench, statusdBench, imagesBench, paneldBench, hwtestBench];
+const BENCHMARKS: Benchmark[] = [runtimeBench, failoverBench, soakBench, csyncBench, statusdBench, imagesBench, quickstartBench, paneldBench, hwtestBench];
 
 const clock = (ms: number): string => {
   const s = Math.floor(ms / 1000);

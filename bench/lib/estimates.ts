@@ -64,6 +64,8 @@ export function expectedMinutes(name: string): number {
       return Math.ceil(1 + env('BENCH_PANELD_CHANGES', 40) / 40);
     case 'hwtest':
       return 2;
+    case 'quickstart':
+      return 8;
     default:
       return 5;
   }

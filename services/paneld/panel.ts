@@ -96,6 +96,10 @@ export class Panel {
       new ServiceFollower(this.bus, 'nicd', this.log, (p) => this.onNicd(p)),
       new ServiceFollower(this.bus, 'csyncd', this.log, (p) => this.setInput({ sync: p === null ? SYNC_NOT_RUNNING : syncFromProps(p) })),
       new ServiceFollower(this.bus, 'statusd', this.log, (p) => this.onStatusd(p)),
+      new ServiceFollower(this.bus, 'paird', this.log, (p) => {
+        const paired = p === null ? null : p.Paired === true;
+        if (paired !== this.input.paired) this.setInput({ paired });
+      }),
     ];
     for (const f of this.followers) await f.start();
     this.startLcd();
@@ -115,7 +119,7 @@ export class Panel {
     this.config = next;
     this.leds = new LedDriver(next.ledRoot, next.ledMap, this.log.child({ part: 'leds' }));
     this.banner = this.makeBanner();
-    this.input = { ...this.baseInput(), ha: this.input.ha, net: this.input.net, sync: this.input.sync, web: this.input.web };
+    this.input = { ...this.baseInput(), ha: this.input.ha, net: this.input.net, sync: this.input.sync, web: this.input.web, paired: this.input.paired };
     if (lcdChanged) {
       await this.lcd?.stop();
       this.lcd = null;

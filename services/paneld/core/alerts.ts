@@ -18,7 +18,9 @@ const SERVICE_DETAIL = { hbd: 'hbd is not running', nicd: 'nicd is not running',
 export function alertsOf(i: PanelInput): Alert[] {
   const out: Alert[] = [];
   const running = { hbd: i.ha.running, nicd: i.net.running, csyncd: i.sync.running };
-  for (const s of i.expected) if (!running[s]) out.push({ severity: 'fault', title: SERVICE_TITLES[s], detail: SERVICE_DETAIL[s] });
+  // A unit never paired runs no hbd or csyncd (their unit files' conditions): nothing is down.
+  const unpaired = (s: string): boolean => i.paired === false && (s === 'hbd' || s === 'csyncd');
+  for (const s of i.expected) if (!running[s] && !unpaired(s)) out.push({ severity: 'fault', title: SERVICE_TITLES[s], detail: SERVICE_DETAIL[s] });
   for (const r of i.ha.failedResources) out.push({ severity: 'fault', title: 'Resource failed', detail: r });
   if (i.ha.running && i.ha.peer !== '' && i.ha.peerStatus === 'dead') out.push({ severity: 'warn', title: 'Peer lost', detail: `${i.ha.peer} not heard` });
   if (i.ha.running && !i.ha.healthy && i.ha.failedResources.length === 0) out.push({ severity: 'warn', title: 'HA unhealthy', detail: 'ping node unreachable' });

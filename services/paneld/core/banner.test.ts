@@ -66,3 +66,15 @@ test('web UI login: the initial password until it is changed, then how to reset 
   // Right below the URLs.
   t.true(banner(healthy({ web: { kind: 'changed' } })).includes('  Web UI:        https://192.168.2.21:9443/\n  Web UI login:  admin, password changed'));
 });
+
+test('a unit never paired: no HA or sync alert, the banner says how to pair; paird absent: alerts as before', (t) => {
+  const fresh: PanelInput = { ...withHa({ running: false }), sync: { running: false, status: 'unknown', reason: '' }, paired: false };
+  t.deepEqual(alertsOf(fresh), []);
+  const text = banner(fresh);
+  t.regex(text, /^ {2}HA: +not paired \(pair it on the web UI's HA page, or: hactl pair PEER --vip ADDRESS\)$/m);
+  t.regex(text, /^ {2}Config sync: +not paired$/m);
+  t.notRegex(text, /Alerts:/);
+  const noPaird: PanelInput = { ...fresh, paired: null };
+  t.deepEqual(alertsOf(noPaird).map((a) => a.title), ['HA service down', 'SYNC service down']);
+  t.deepEqual(alertsOf({ ...fresh, paired: true }).map((a) => a.title), ['HA service down', 'SYNC service down'], 'paired: hbd and csyncd must run');
+});

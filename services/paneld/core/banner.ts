@@ -31,14 +31,14 @@ export function bannerText(i: PanelInput, alerts: readonly Alert[]): string {
   const login = bannerLoginText(i.web);
   if (login !== null) rows.push(`${label('Web UI login:')}${login}`);
   rows.push(`${label('HA:')}${haLine(i)}`);
-  rows.push(`${label('Config sync:')}${i.sync.running ? i.sync.status : 'not running'}`);
+  rows.push(`${label('Config sync:')}${i.sync.running ? i.sync.status : i.paired === false ? 'not paired' : 'not running'}`);
   if (alerts.length > 0) rows.push(`${label('Alerts:')}${alerts.map((a) => `${a.title} (${a.detail})`).join('; ')}`);
   rows.push('', '  Console setup (network, web password, reboot, factory reset): log in as "setup"', '', '');
   return rows.join('\n');
 }
 
 function haLine(i: PanelInput): string {
-  if (!i.ha.running) return 'not running';
+  if (!i.ha.running) return i.paired === false ? "not paired (pair it on the web UI's HA page, or: hactl pair PEER --vip ADDRESS)" : 'not running';
   const peer = i.ha.peer === '' ? '' : `, peer ${i.ha.peer} ${i.ha.peerStatus}`;
   return `${i.ha.role} ${haBadge(i).toLowerCase()}${peer}`;
 }

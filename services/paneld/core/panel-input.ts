@@ -77,6 +77,12 @@ export interface PanelInput {
   sync: SyncView;
   /** The web admin password: shown on the console and the LCD only (core/web-password.ts). */
   web: WebPassword;
+  /**
+   * paird's Paired: false on a unit never paired, whose hbd and csyncd do
+   * not run by design (not an alert); undefined/null when paird is not on
+   * the bus (then a missing hbd or csyncd is an alert, as before paird).
+   */
+  paired?: boolean | null;
 }
 
 type Props = Readonly<Record<string, unknown>>;

@@ -115,8 +115,8 @@
     $('sync-msg').textContent = r.status === 200 ? r.data.result || ('Pushed ' + service + '.') : 'Push of ' + service + ' refused: ' + (r.data.message || r.status);
   }
 
-  async function saveRemote() {
-    const r = await api('POST', '/api/sync/save', { remote: true });
+  async function save(remote) {
+    const r = await api('POST', '/api/sync/save', { remote });
     $('sync-msg').textContent = r.status === 200 ? r.data.result || 'Saved.' : 'Save refused: ' + (r.data.message || r.status);
   }
   const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -214,7 +214,8 @@
     $('pair-go').addEventListener('click', () => void startPairing());
     $('pair-cancel').addEventListener('click', () => { pending.request = null; $('pair-confirm').hidden = true; });
     $('btn-unpair').addEventListener('click', () => void unpair());
-    $('sync-save-remote').addEventListener('click', () => void saveRemote());
+    $('sync-save-local').addEventListener('click', () => void save(false));
+    $('sync-save-remote').addEventListener('click', () => void save(true));
     $('logout').addEventListener('click', async () => {
       await api('POST', '/api/logout', {});
       showLogin('Logged out.');
