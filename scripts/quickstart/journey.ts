@@ -66,19 +66,13 @@ async function main(): Promise<number> {
     const initial: Record<1 | 2, string> = { 1: '', 2: '' };
     await Promise.all([c1, c2].map((c) => c.expect(/LBOS: all services ready after/, BOOT_S * 1000, 'ready line')));
     done('both units booted (console: services ready)');
-    // Enter at the login prompt shows the banner again: once paneld has it, with the initial password.
+    // The banner, printed again by agetty whenever paneld changes it: with the initial password once statusd made it.
     await Promise.all(([[1, c1], [2, c2]] as const).map(async ([n, c]) => {
-      for (let i = 0; ; i++) {
-        c.type('');
-        const m = await c.expect(PASSWORD_RE, 5000, 'the initial password on the banner').catch((err: unknown) => {
-          if (i >= 24) throw err;
-          return null;
-        });
-        if (m !== null) {
-          initial[n] = m[1] ?? '';
-          break;
-        }
+      for (let end = Date.now() + 120_000; initial[n] === ''; await new Promise((r) => setTimeout(r, 1000))) {
+        initial[n] = c.lastMatch(PASSWORD_RE)?.[1] ?? '';
+        if (initial[n] === '' && Date.now() > end) throw new Error(`${c.name}: no initial password on the console banner within 120 s of the ready line:\n${c.since(Math.max(0, c.length - 1500))}`);
       }
+      c.type('');
       await c.expect(/login: $/m, 60_000, 'login prompt');
     }));
     done('the initial web password read from each console banner');

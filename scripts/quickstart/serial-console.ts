@@ -66,6 +66,14 @@ export class SerialConsole {
     }
   }
 
+  /** The last match of `re` in everything the console showed (a banner printed again, whenever). */
+  lastMatch(re: RegExp): RegExpExecArray | null {
+    const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+    let last: RegExpExecArray | null = null;
+    for (let m = g.exec(this.text); m !== null; m = g.exec(this.text)) last = m;
+    return last;
+  }
+
   /** Type a line (Enter at the end), as a person does. */
   type(line: string): void {
     this.typed += 1;

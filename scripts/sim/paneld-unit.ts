@@ -41,11 +41,14 @@ export class PaneldUnit {
   readonly confFile: string;
   readonly ledRoot: string;
   readonly bannerFile: string;
+  /** What paneld touches after each banner change (agetty --reload's file), here the unit's own. */
+  readonly agettyReload: string;
 
   private constructor(readonly host: PanelHost, readonly lcd: LcddRig, private readonly pair: SimPair | null, private readonly opts: PaneldUnitOptions) {
     this.confFile = path.join(host.dir, 'paneld.conf');
     this.ledRoot = path.join(host.dir, 'leds');
     this.bannerFile = path.join(host.dir, 'issue');
+    this.agettyReload = path.join(host.dir, 'agetty.reload');
   }
 
   /** LCDd + LED tree + paneld; resolves once paneld owns its bus name. */
@@ -68,11 +71,13 @@ export class PaneldUnit {
     const u = new PaneldUnit(host, lcd, pair, opts);
     try {
       await makeLedTree(u.ledRoot, SIM_LEDS.map((name) => ({ name })));
+      writeFileSync(u.agettyReload, '');
       writeFileSync(u.confFile, [
         `lcdproc_port ${lcd.port}`,
         `led_root ${u.ledRoot}`,
         `led_model ${path.join(repoRoot(), 'rootfs', 'overlay', 'usr', 'share', 'lbos', 'leds', 'sim.conf')}`,
         `banner_file ${u.bannerFile}`,
+        `agetty_reload ${u.agettyReload}`,
         'page_interval 2s',
         ...(opts.conf ?? []),
         '',

@@ -67,3 +67,10 @@ test('a 10 MB junk line is refused at once, quoted in at most 80 characters', (t
   const word = problems(() => parsePaneldConf(`${'w'.repeat(4000)} 1\n`, '/p'));
   t.true((word[0] ?? '').length <= 140, word[0]);
 });
+
+test('agetty_reload: a path, or none', (t) => {
+  t.is(parsePaneldConf('', '/x').agettyReload, '/run/agetty.reload');
+  t.is(parsePaneldConf('agetty_reload none', '/x').agettyReload, null);
+  t.is(parsePaneldConf('agetty_reload /tmp/r', '/x').agettyReload, '/tmp/r');
+  t.throws(() => parsePaneldConf('agetty_reload run/x', '/x'), { message: /must be an absolute path/ });
+});

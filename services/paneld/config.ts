@@ -46,6 +46,8 @@ export interface PaneldConfig {
   ledMap: LedMap | null;
   banner: boolean;
   bannerFile: string;
+  /** Touched after each banner change so agetty prints it again (none: off). */
+  agettyReload: string | null;
   webPort: number;
   expect: (typeof SERVICES)[number][];
   /** Seconds nicd waits for "keep" after a change made on the keypad; 0: applied at once. */
@@ -66,6 +68,7 @@ export function defaultConfig(): PaneldConfig {
     ledMap: null,
     banner: true,
     bannerFile: '/etc/issue.d/lbos.issue',
+    agettyReload: '/run/agetty.reload',
     webPort: 9443,
     expect: [...SERVICES],
     confirmTimeoutS: 120,
@@ -108,6 +111,7 @@ const DIRECTIVES: Readonly<Record<string, { args: [number, number]; set: Setter 
   led_model: { args: [1, 1], set: (c, [a = '']) => (a.startsWith('/') || /^[A-Za-z0-9_.-]{1,64}$/.test(a) ? ((c.ledModel = a), ok) : fail(`"${a}" is not a model name (e.g. lb-2000) or an absolute file`)) },
   banner: { args: [1, 1], set: bool((c, v) => (c.banner = v)) },
   banner_file: { args: [1, 1], set: abs((c, v) => (c.bannerFile = v)) },
+  agetty_reload: { args: [1, 1], set: (c, [v]) => (v === 'none' ? ((c.agettyReload = null), ok) : abs((cc, p) => (cc.agettyReload = p))(c, [v ?? ''])) },
   web_port: { args: [1, 1], set: int(1, 65535, (c, v) => (c.webPort = v)) },
   expect: {
     args: [0, 3],

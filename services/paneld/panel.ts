@@ -151,7 +151,7 @@ export class Panel {
 
   private makeBanner(): BannerFile | null {
     if (!this.config.banner) return null;
-    return new BannerFile(this.config.bannerFile, (err) => this.log.warn({ err, file: this.config.bannerFile }, 'cannot write the console banner'));
+    return new BannerFile(this.config.bannerFile, (err) => this.log.warn({ err, file: this.config.bannerFile }, 'cannot write the console banner'), this.config.agettyReload);
   }
 
   private startLcd(): void {

@@ -127,7 +127,10 @@ test('banner: IPv4 + IPv6 with URLs, then no address yet', async (t) => {
   t.true(b.includes('log in as "setup"'));
   t.false(b.includes('[fe80'));
   stand.nicd?.update({ Interfaces: interfaces([]) });
+  // Each change of the banner tells agetty to print it again (it watches /run/agetty.reload's times).
+  const touched = (await fs.stat(unit.agettyReload)).mtimeMs;
   await waitFor('banner without address', async () => (await banner()).includes('eth0: no address yet'), 10_000, 100);
+  await waitFor('agetty told to print the banner again', async () => (await fs.stat(unit.agettyReload)).mtimeMs > touched, 5000, 50);
   t.true((await banner()).includes('  Web UI:        not reachable yet (no address): set one up as below\n'));
   await unit.lcd.waitForFrame((r) => r[1]?.trimEnd() === 'eth0 no address yet');
   t.is(await unit.panelctl('banner'), (await unit.shown()).Banner as string);

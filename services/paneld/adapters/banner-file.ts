@@ -4,6 +4,11 @@
  * only when the text or its mode changed, with agetty's backslash escapes
  * neutralised. While it holds the web UI's initial password it is 0600:
  * agetty runs as root and prints it on the console; no other user reads it.
+ * After each change agetty is told to print its prompt again with the new
+ * banner (`reloadFile`, /run/agetty.reload: what `agetty --reload` touches,
+ * made at boot by tmpfiles.d/lbos.conf), so a console shows the initial
+ * password, a new address or the HA state as soon as paneld knows them,
+ * not only at the next login prompt.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -23,7 +28,7 @@ export class BannerFile {
   private written: { data: string; mode: number } | null = null;
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(readonly file: string, private readonly onError: (err: unknown) => void) {}
+  constructor(readonly file: string, private readonly onError: (err: unknown) => void, private readonly reloadFile: string | null = null) {}
 
   show(text: string, opts: BannerOptions = { secret: false }): Promise<void> {
     this.chain = this.chain.then(async () => {
@@ -39,6 +44,7 @@ export class BannerFile {
         // A new file with the new mode renamed over the old: the password never sits in a readable file.
         await writeFileAtomic(this.file, data, { mode });
         this.written = { data, mode };
+        if (this.reloadFile !== null) await reloadAgettys(this.reloadFile);
       } catch (err) {
         this.onError(err);
       }
@@ -55,4 +61,12 @@ async function sameFile(file: string, data: string, mode: number): Promise<boole
   } catch {
     return false;
   }
+}
+
+/** agetty --reload without the program: touch the file every agetty watches (if it exists: agetty made the watch at start). */
+async function reloadAgettys(file: string): Promise<void> {
+  const now = new Date();
+  await fs.utimes(file, now, now).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  });
 }
