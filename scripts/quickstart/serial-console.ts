@@ -19,7 +19,7 @@ export class SerialConsole {
   private constructor(private readonly socket: net.Socket, readonly name: string, private readonly log: string) {
     socket.on('data', (d: Buffer) => {
       // Strip what a terminal would interpret (colours, cursor moves): patterns match the text.
-      const s = d.toString('utf8').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, ''); // eslint-disable-line no-control-regex
+      const s = d.toString('utf8').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
       this.text += s;
       appendFileSync(this.log, s);
       for (const w of this.waiters.splice(0)) w();

@@ -2,8 +2,9 @@
  * The peer's web API, as the pairing unit uses it: HTTPS to the peer's
  * statusd with its certificate pinned by SHA-256 fingerprint (as ssh pins a
  * host key: the user confirmed it), then a login with the peer's admin
- * password and the pairing routes. Nothing is sent before the certificate
- * matched; every answer is bounded in size and time.
+ * password and the pairing routes. Every request's connection has its
+ * certificate compared with the pinned fingerprint before anything is sent
+ * on it; every answer is bounded in size and time.
  */
 import * as https from 'node:https';
 import * as tls from 'node:tls';
@@ -18,7 +19,6 @@ export type Fingerprint = string;
 export interface PeerCertificate {
   fingerprint: Fingerprint;
   subject: string;
-  pem: string;
 }
 
 const normal = (f: string): string => f.replace(/^SHA256:/i, '').toUpperCase();
@@ -35,8 +35,7 @@ export function probeCertificate(host: string, port: number): Promise<PeerCertif
       const cert = socket.getPeerCertificate();
       socket.end();
       if (cert.raw === undefined) return fail(new Error('no certificate'));
-      const pem = `-----BEGIN CERTIFICATE-----\n${cert.raw.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
-      resolve({ fingerprint: `SHA256:${cert.fingerprint256}`, subject: Object.entries(cert.subject ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(', '), pem });
+      resolve({ fingerprint: `SHA256:${cert.fingerprint256}`, subject: Object.entries(cert.subject ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(', ') });
     });
     socket.once('timeout', () => fail(new Error(`no answer in ${TIMEOUT_MS / 1000} s`)));
     socket.once('error', fail);
@@ -80,15 +79,21 @@ export class PeerClient {
     throw new AppError(String(r.body.error ?? 'PEER_REFUSED'), `the peer: ${String(r.body.message ?? `HTTP ${r.status}`)}`);
   }
 
-  private request(method: string, route: string, body?: unknown): Promise<Answer> {
+  /**
+   * One request on a connection whose certificate was checked first: TLS is
+   * set up by hand, the fingerprint compared, and only then is the
+   * connection given to the HTTP request (the peer's self-signed
+   * certificate is not a trust anchor OpenSSL accepts for itself under
+   * every version: Node 24's refused it as "self-signed certificate").
+   */
+  private async request(method: string, route: string, body?: unknown): Promise<Answer> {
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const pin = normal(this.cert.fingerprint);
+    const socket = await connectPinned(this.host, this.port, normal(this.cert.fingerprint));
     return new Promise((resolve, reject) => {
       const req = https.request({
-        host: this.host, port: this.port, path: route, method, timeout: TIMEOUT_MS, agent: false,
-        // The pinned certificate is the only trust anchor, and its fingerprint is checked again on this connection.
-        ca: this.cert.pem,
-        checkServerIdentity: (_host, cert) => (normal(cert.fingerprint256) === pin ? undefined : new Error('the peer certificate changed')),
+        // No agent: with one, its own createConnection (tls.connect, verifying) would be used instead.
+        host: this.host, port: this.port, path: route, method, timeout: TIMEOUT_MS,
+        createConnection: () => socket,
         headers: {
           accept: 'application/json',
           ...(data === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(data.length) }),
@@ -121,4 +126,26 @@ export class PeerClient {
       req.end(data);
     });
   }
+}
+
+/** A TLS connection to the peer whose certificate has fingerprint `pin` (normalised), else an error; nothing sent. */
+function connectPinned(host: string, port: number, pin: string): Promise<tls.TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host, port, rejectUnauthorized: false, timeout: TIMEOUT_MS });
+    const fail = (err: unknown): void => {
+      socket.destroy();
+      reject(new AppError('PEER_UNREACHABLE', `the peer ${host}:${port}: ${errorMessage(err)}`));
+    };
+    socket.once('secureConnect', () => {
+      socket.removeListener('error', fail);
+      socket.setTimeout(0);
+      if (normal(socket.getPeerCertificate().fingerprint256 ?? '') !== pin) {
+        socket.destroy();
+        return reject(new AppError('FINGERPRINT_MISMATCH', `the peer ${host} now presents another certificate than the one confirmed; nothing was sent`));
+      }
+      resolve(socket);
+    });
+    socket.once('timeout', () => fail(new Error(`no answer in ${TIMEOUT_MS / 1000} s`)));
+    socket.once('error', fail);
+  });
 }
