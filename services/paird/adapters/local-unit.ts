@@ -73,6 +73,11 @@ export class LocalUnit {
     return { version: firmwareVersion(), node: nodeName(this.c), pairedWith: await this.pairedWith(), interfaces, gateway: await defaultGateway(), serialPorts: presentSerialPorts(this.c) };
   }
 
+  /** Inside the HA directory (the only place of /etc/ha.d's file system paird may write), renamed from there. */
+  private haStage(): string {
+    return path.join(this.c.haDir, STAGED);
+  }
+
   private stagedCsyncdCfg(): string {
     return `${this.c.csyncdCfg}${STAGED}`;
   }
@@ -106,9 +111,9 @@ export class LocalUnit {
     await writeFileAtomic(known, `[${req.peerIp}]:${CSYNCD_PORT} ${req.peerKeys.host}\n`, { mode: 0o644 });
     await writeFileAtomic(authorized, `${req.peerKeys.user}\n`, { mode: 0o644 });
     done.push(`pinned the peer's csyncd keys (${known}, ${authorized})`);
-    const stage = `${this.c.haDir}${STAGED}`;
+    const stage = this.haStage();
     await fs.rm(stage, { recursive: true, force: true });
-    await fs.mkdir(stage, { mode: 0o755 });
+    await fs.mkdir(stage, { recursive: true, mode: 0o755 });
     await writeFileAtomic(path.join(stage, 'ha.cf'), req.haCf, { mode: 0o644 });
     await writeFileAtomic(path.join(stage, 'haresources'), req.haresources, { mode: 0o644 });
     await writeFileAtomic(path.join(stage, 'authkeys'), req.authkeys, { mode: 0o600 });
@@ -187,7 +192,7 @@ export class LocalUnit {
       await moveFile(f, path.join(keep, f.replace(/\//g, '_')));
       moved.push(f);
     }
-    await fs.rm(`${this.c.haDir}${STAGED}`, { recursive: true, force: true });
+    await fs.rm(this.haStage(), { recursive: true, force: true });
     this.log.info({ audit: 'unpair', moved, kept: keep }, 'unpaired: hbd and csyncd stopped, files kept');
     return moved;
   }
