@@ -58,6 +58,7 @@ async function main(): Promise<number> {
   let chrome: NsBrowser | null = null;
   const consoles: SerialConsole[] = [];
   let typedWeb = 0;
+  const openPages: Partial<Record<1 | 2, Page>> = {};
   try {
     // 1. Power on; each console's banner gives the initial password.
     for (const n of [1, 2] as const) lab.powerOn(n);
@@ -108,6 +109,7 @@ async function main(): Promise<number> {
       const ctx = await chrome.browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 1000 } });
       const page = await ctx.newPage();
       pages[n] = page;
+      openPages[n] = page;
       await page.goto(`http://${ADDR[n]}:9080/`, { timeout: 120_000 });
       await page.fill('#login-password', initial[n]);
       await page.click('#login-submit');
@@ -207,6 +209,12 @@ async function main(): Promise<number> {
     process.stdout.write(`ok   quickstart: paired with sync green ${pairedAt.toFixed(1)} s after QEMU start (pairing ${pairS.toFixed(1)} s), failover ${(failoverMs / 1000).toFixed(1)} s, typed ${typedConsole} console lines and ${typedWeb} web fields/clicks, no file edited (${accel})\n`);
     return 0;
   } catch (err) {
+    // What each page showed when it failed: a screenshot and the text of the HA and sync cards.
+    for (const [n, page] of Object.entries(openPages)) {
+      await page.screenshot({ path: path.join(out, `quickstart-failed-u${n}.png`), fullPage: true }).catch(() => undefined);
+      const said = await page.evaluate(() => ['ha-msg', 'pair-state', 'pair-steps', 'sync-msg', 'sync-services', 'ha-links'].map((id) => `${id}: ${document.getElementById(id)?.textContent ?? ''}`).join('\n')).catch(() => '');
+      process.stdout.write(`--- unit ${n}'s page:\n${said}\n`);
+    }
     process.stdout.write(`FAIL quickstart: ${err instanceof Error ? err.message : String(err)}\n  consoles and screenshots: ${dir}, ${out}\n`);
     return 1;
   } finally {

@@ -67,7 +67,12 @@ async function start(ctx: ServiceContext<PairdConfig>): Promise<RunningService<P
         log, now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), waitMs: WAIT_MS,
         onProgress: (p) => {
           progress = p;
-          exported.update({ Pairing: JSON.stringify(p) });
+          if (p.state === 'running') return exported.update({ Pairing: JSON.stringify(p) });
+          // The outcome and Paired in one change: a page never shows "paired" next to "not paired".
+          pairedProps().then((pp) => exported.update({ ...pp, Pairing: JSON.stringify(p) }), (err: unknown) => {
+            log.warn({ err }, 'cannot read the pairing state');
+            exported.update({ Pairing: JSON.stringify(p) });
+          });
         },
       })).finally(async () => {
         running = null;

@@ -41,12 +41,12 @@ function fakes(o: { localCommit?: () => Promise<string[]>; mustChange?: boolean;
 
 const REQ = { peer: '10.1.0.2', password: 'pw', options: { vips: ['10.0.0.100'] } };
 
-test('pairing: every step done in order, the peer written before this unit', async (t) => {
+test('pairing: every step done in order; both units prepared, then both written', async (t) => {
   const f = fakes();
   const p = await pair(REQ, f.deps);
   t.is(p.state, 'done');
   t.deepEqual(p.steps.map((s) => s.status), ['done', 'done', 'done', 'done', 'done', 'done']);
-  t.deepEqual(f.calls, ['peer.login', 'local.prepare', 'peer.prepare', 'peer.commit', 'local.commit']);
+  t.deepEqual(f.calls, ['peer.login', 'local.prepare', 'peer.prepare', 'peer.commit', 'local.commit']); // each pair started together
   t.is(f.seen[0]?.state, 'running');
 });
 

@@ -5,10 +5,9 @@
  *   connect  pin the peer's certificate (the fingerprint the user confirmed)
  *   login    the peer's admin password
  *   check    both offers -> the plan (core/plan.ts), or the reason not to
- *   keys     prepare both: csyncd.cfg staged, keys made if none; public keys back
- *   write    commit the peer, then this unit (files checked by hbd and csyncd,
- *            peer keys pinned, hbd and csyncd started); this unit failing
- *            undoes the peer
+ *   keys     prepare both at once: csyncd.cfg staged, keys made if none; public keys back
+ *   write    commit both at once (files checked by hbd and csyncd, peer keys
+ *            pinned, hbd and csyncd started); either failing undoes both
  *   wait     both units: every heartbeat link up, csyncd reaching the peer
  *
  * Any failure undoes what was done on both units (unpair), so a refused or
@@ -116,16 +115,22 @@ export async function pair(req: PairRequest, d: PairingDeps): Promise<PairingPro
     const files = [renderUnitFiles(plan, 0, secret, stamp), renderUnitFiles(plan, 1, secret, stamp)] as const;
     const keys = await step('keys', async () => {
       touched.local = true;
-      const mine = await d.local.prepare({ node: files[0].node, csyncdCfg: files[0].csyncdCfg });
       touched.peer = true;
-      const theirs = decodeKeys(await pp.prepare({ node: files[1].node, csyncdCfg: files[1].csyncdCfg }));
+      // Both units at once (each may make its keys: a program start, seconds on a slow CPU).
+      const [mine, answer] = await Promise.all([
+        d.local.prepare({ node: files[0].node, csyncdCfg: files[0].csyncdCfg }),
+        pp.prepare({ node: files[1].node, csyncdCfg: files[1].csyncdCfg }),
+      ]);
+      const theirs = decodeKeys(answer);
       if (!theirs.ok) throw new AppError('PEER_BAD_ANSWER', `the peer's keys: ${theirs.message}`);
       return { value: { mine, theirs: theirs.value }, detail: `pinned both ways (${mine.host.split(' ')[0] ?? ''})` };
     });
     await step('write', async () => {
       const commit = (f: (typeof files)[number], peerIp: string, peerKeys: PublicKeys): CommitRequest => ({ node: f.node, rename: f.rename, haCf: f.haCf, haresources: f.haresources, authkeys: f.authkeys, peerIp, peerKeys });
-      await pp.commit(commit(files[1], plan.sync.localIp, keys.mine));
-      await d.local.commit(commit(files[0], plan.sync.peerIp, keys.theirs));
+      // Both at once; either failing undoes both (below).
+      const results = await Promise.allSettled([pp.commit(commit(files[1], plan.sync.localIp, keys.mine)), d.local.commit(commit(files[0], plan.sync.peerIp, keys.theirs))]);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
       return { value: null, detail: `${plan.nodes[0]} and ${plan.nodes[1]} written; hbd and csyncd started` };
     });
     await step('wait', async () => {

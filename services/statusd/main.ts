@@ -4,6 +4,7 @@
  *   statusd [-c FILE] [--state-dir DIR]   run in the foreground (Type=notify)
  *   statusd --check-config [-c FILE]      validate and exit
  */
+import * as os from 'node:os';
 import { runService, type RunningService, type ServiceContext } from '../runtime/service';
 import { connectSystemBus } from '../runtime/dbus';
 import { AppError } from '../runtime/errors';
@@ -43,7 +44,13 @@ async function start(ctx: ServiceContext<StatusdConfig>): Promise<RunningService
     },
   });
   let lastStatus = '';
+  let hostname = os.hostname();
   const timer = setInterval(() => {
+    // Pairing may rename the unit (nicd's hostname): the page's unit name follows.
+    if (os.hostname() !== hostname) {
+      hostname = os.hostname();
+      app.hub.publish(['unit', 'hostname'], hostname);
+    }
     void checkPassword().catch((err: unknown) => log.warn({ err }, 'cannot check the admin password state'));
     exported?.update(props());
     const status = `${app.hub.size} feed clients, seq ${app.hub.seq}`;

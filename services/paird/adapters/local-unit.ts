@@ -118,8 +118,8 @@ export class LocalUnit {
     await writeFileAtomic(path.join(stage, 'haresources'), req.haresources, { mode: 0o644 });
     await writeFileAtomic(path.join(stage, 'authkeys'), req.authkeys, { mode: 0o600 });
     const node = req.rename ?? req.node;
-    await this.programs.checkHbd(stage, node);
-    await this.programs.checkCsyncd(this.stagedCsyncdCfg());
+    // Both checks at once: each is a program start (seconds on a slow CPU).
+    await Promise.all([this.programs.checkHbd(stage, node), this.programs.checkCsyncd(this.stagedCsyncdCfg())]);
     done.push('hbd and csyncd accepted the new files');
     if (req.rename !== null && req.rename !== nodeName(this.c)) {
       await this.renameHost(req.rename);
