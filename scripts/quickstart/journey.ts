@@ -153,16 +153,16 @@ async function main(): Promise<number> {
     await p1.click('#sync-services tr[data-service=haproxy] button.push');
     await p1.waitForFunction(() => /haproxy/.test(document.getElementById('sync-msg')?.textContent ?? ''), undefined, { timeout: 120_000 });
     // Saved on both units: the lamp is green only then (ALOHA's running vs saved configuration).
-    for (const id of ['#sync-save-local', '#sync-save-remote']) {
-      const before = (await p1.textContent('#sync-msg')) ?? '';
+    for (const [id, said] of [['#sync-save-local', 'saved on this unit'], ['#sync-save-remote', 'saved on the peer']] as const) {
       await p1.click(id);
-      await p1.waitForFunction((b) => (document.getElementById('sync-msg')?.textContent ?? '') !== b, before, { timeout: 120_000 });
+      await p1.waitForFunction((w) => (document.getElementById('sync-msg')?.textContent ?? '').includes(w), said, { timeout: 120_000 });
     }
+    const pushed = (await p1.textContent('#sync-msg')) ?? '';
     typedWeb += 3;
     await p1.waitForFunction(() => document.querySelectorAll('#sync-services .lamp')[0]?.getAttribute('data-status') === 'green', undefined, { timeout: 180_000 });
     await p1.screenshot({ path: path.join(out, 'quickstart-3-sync.png'), fullPage: true });
     const pairedAt = (Date.now() - t0) / 1000;
-    done('haproxy pushed from the sync page; sync green');
+    done(`haproxy pushed and saved from the sync page; sync green (${pushed})`);
 
     // 6. The floating IP on the active unit; its power pulled; the other answers; back on, it rejoins.
     const macs = { 1: lab.units[0]?.mac ?? '', 2: lab.units[1]?.mac ?? '' };
