@@ -58,6 +58,7 @@ async function main(): Promise<number> {
   let chrome: NsBrowser | null = null;
   const consoles: SerialConsole[] = [];
   let typedWeb = 0;
+  let stepTimes = '';
   const openPages: Partial<Record<1 | 2, Page>> = {};
   try {
     // 1. Power on; each console's banner gives the initial password.
@@ -145,7 +146,9 @@ async function main(): Promise<number> {
     await p1.screenshot({ path: path.join(out, 'quickstart-2-paired.png'), fullPage: true });
     if ((await p1.getAttribute('#pair-outcome', 'data-state')) !== 'done') throw new Error(`pairing failed: ${await p1.textContent('#pair-outcome')}`);
     const pairS = (Date.now() - tPair) / 1000;
-    done('paired from the HA page');
+    // paird's own time of each step, as the page shows it ("(2.1 s)" after each).
+    stepTimes = await p1.evaluate(() => Array.from(document.querySelectorAll('#pair-steps li')).map((li) => `${li.getAttribute('data-step') ?? ''} ${/\(([0-9.]+) s\)$/.exec(li.textContent ?? '')?.[1] ?? '?'} s`).join(', '));
+    done(`paired from the HA page (${stepTimes})`);
 
     // 5. The sync page: push haproxy; green.
     await p1.click('#tab-sync');
@@ -202,7 +205,7 @@ async function main(): Promise<number> {
 
     const typedConsole = consoles.reduce((a, c) => a + c.typed, 0);
     const result = {
-      accel, steps, paired_s: pairedAt, pairing_s: pairS, failover_ms: failoverMs, total_s: (Date.now() - t0) / 1000,
+      accel, steps, paired_s: pairedAt, pairing_s: pairS, pairing_steps: stepTimes, failover_ms: failoverMs, total_s: (Date.now() - t0) / 1000,
       typed: { console_lines: typedConsole, web_fields_and_clicks: typedWeb, files_edited: 0 },
     };
     writeFileSync(path.join(out, 'image-quickstart-test.json'), `${JSON.stringify(result, null, 2)}\n`);

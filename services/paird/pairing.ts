@@ -76,15 +76,15 @@ export async function pair(req: PairRequest, d: PairingDeps): Promise<PairingPro
   let p = started(req.peer, d.now());
   const emit = (): void => d.onProgress(p);
   const step = async <T>(id: StepId, run: () => Promise<{ value: T; detail: string }>): Promise<T> => {
-    p = stepChanged(p, id, 'running');
+    p = stepChanged(p, id, 'running', d.now());
     emit();
     try {
       const r = await run();
-      p = stepChanged(p, id, 'done', r.detail);
+      p = stepChanged(p, id, 'done', d.now(), r.detail);
       emit();
       return r.value;
     } catch (err) {
-      p = stepChanged(p, id, 'failed', errorMessage(err));
+      p = stepChanged(p, id, 'failed', d.now(), errorMessage(err));
       emit();
       throw err;
     }

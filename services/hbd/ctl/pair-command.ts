@@ -14,7 +14,7 @@ import { callService, getServiceProxy, type MessageBus } from '../../runtime/dbu
 import { AppError } from '../../runtime/errors';
 import { EXIT } from '../../runtime/exit-codes';
 
-interface Step { title: string; status: string; detail: string }
+interface Step { title: string; status: string; detail: string; ms?: number }
 interface Progress { state: string; steps: Step[]; error: { code: string; reason: string } | null; warnings: string[]; startedAt: number; finishedAt: number }
 
 /** Refusals the user can act on (exit 2), as opposed to failures (exit 1). */
@@ -83,7 +83,8 @@ export async function pairCommand(cli: ParsedCli, out: NodeJS.WritableStream, bu
   const show = (p: Progress): void => {
     const next = new Map<string, string>();
     for (const s of p.steps) {
-      const line = `[${stepMark(s.status)}] ${s.title}${s.detail === '' ? '' : `: ${s.detail}`}`;
+      const took = (s.status === 'done' || s.status === 'failed') && typeof s.ms === 'number' ? ` (${(s.ms / 1000).toFixed(1)} s)` : '';
+      const line = `[${stepMark(s.status)}] ${s.title}${s.detail === '' ? '' : `: ${s.detail}`}${took}`;
       next.set(s.title, line);
       if (printed.get(s.title) !== line && s.status !== 'pending') out.write(`${line}\n`);
     }

@@ -23,6 +23,9 @@ export interface PairingStep {
   title: string;
   status: StepStatus;
   detail: string;
+  /** Unix ms when it started running (0: not yet), and how long it took once done or failed. */
+  startedAt: number;
+  ms: number;
 }
 
 export interface PairingProgress {
@@ -40,11 +43,18 @@ export interface PairingProgress {
 export const IDLE: PairingProgress = { state: 'idle', peer: '', steps: [], error: null, warnings: [], startedAt: 0, finishedAt: 0 };
 
 export function started(peer: string, now: number): PairingProgress {
-  return { state: 'running', peer, steps: STEP_ORDER.map((id) => ({ id, title: STEP_TITLES[id], status: 'pending', detail: '' })), error: null, warnings: [], startedAt: now, finishedAt: 0 };
+  return { state: 'running', peer, steps: STEP_ORDER.map((id) => ({ id, title: STEP_TITLES[id], status: 'pending', detail: '', startedAt: 0, ms: 0 })), error: null, warnings: [], startedAt: now, finishedAt: 0 };
 }
 
-export function stepChanged(p: PairingProgress, id: StepId, status: StepStatus, detail = ''): PairingProgress {
-  return { ...p, steps: p.steps.map((s) => (s.id === id ? { ...s, status, detail } : s)) };
+export function stepChanged(p: PairingProgress, id: StepId, status: StepStatus, now: number, detail = ''): PairingProgress {
+  return {
+    ...p,
+    steps: p.steps.map((s) => {
+      if (s.id !== id) return s;
+      const startedAt = status === 'running' ? now : s.startedAt;
+      return { ...s, status, detail, startedAt, ms: status === 'done' || status === 'failed' ? now - startedAt : 0 };
+    }),
+  };
 }
 
 export function finished(p: PairingProgress, now: number, error: { code: string; reason: string } | null): PairingProgress {
@@ -53,5 +63,6 @@ export function finished(p: PairingProgress, now: number, error: { code: string;
 
 /** One line per step for a terminal: "[done] Log in to the peer as admin". */
 export function stepLine(s: PairingStep): string {
-  return `[${s.status === 'done' ? ' ok ' : s.status === 'failed' ? 'FAIL' : s.status === 'running' ? ' .. ' : '    '}] ${s.title}${s.detail === '' ? '' : `: ${s.detail}`}`;
+  const took = s.status === 'done' || s.status === 'failed' ? ` (${(s.ms / 1000).toFixed(1)} s)` : '';
+  return `[${s.status === 'done' ? ' ok ' : s.status === 'failed' ? 'FAIL' : s.status === 'running' ? ' .. ' : '    '}] ${s.title}${s.detail === '' ? '' : `: ${s.detail}`}${took}`;
 }

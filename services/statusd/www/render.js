@@ -143,7 +143,8 @@
     document.getElementById('pair-form').hidden = paired || !(pd && pd.running) || (pd.pairing && pd.pairing.state === 'running');
     document.getElementById('unpair-actions').hidden = !paired;
     const p = pd && pd.pairing;
-    const steps = p && p.steps ? p.steps.map((st) => el('li', { 'data-status': st.status, 'data-step': st.id }, st.title, st.detail ? ': ' + st.detail : '', st.status === 'running' ? ' …' : '')) : [];
+    const took = (st) => (st.status === 'done' || st.status === 'failed') && typeof st.ms === 'number' ? ' (' + (st.ms / 1000).toFixed(1) + ' s)' : '';
+    const steps = p && p.steps ? p.steps.map((st) => el('li', { 'data-status': st.status, 'data-step': st.id }, st.title, st.detail ? ': ' + st.detail : '', st.status === 'running' ? ' …' : took(st))) : [];
     document.getElementById('pair-steps').replaceChildren(...steps);
     if (!pd || !pd.running) return absent('paird is not running: pairing is not available.');
     const outcome = !p || p.state === 'idle' ? null
