@@ -196,9 +196,10 @@ async function main(): Promise<number> {
     await back.expect(/LBOS: all services ready after/, BOOT_S * 1000, 'ready line after power on');
     const po = pages[other];
     await po.click('#tab-ha');
+    // Every link up again on the survivor (they went down when the unit lost power).
     await po.waitForFunction(() => {
-      const rows = Array.from(document.querySelectorAll('#ha-links tr')).slice(1);
-      return rows.length >= 2 && rows.every((r) => /\bup\b/.test(r.textContent ?? ''));
+      const rows = Array.from(document.querySelectorAll('#ha-links tr[data-link]'));
+      return rows.length >= 2 && rows.every((r) => r.getAttribute('data-status') === 'up');
     }, undefined, { timeout: 300_000 });
     await po.screenshot({ path: path.join(out, 'quickstart-4-rejoined.png'), fullPage: true });
     done(`unit ${holder} powered on again: rejoined (every link up on unit ${other})`);

@@ -101,7 +101,7 @@
     if (!request) return;
     $('pair-password').value = '';
     const r = await api('POST', '/api/pair/start', request);
-    $('ha-msg').textContent = r.status === 200 ? 'Pairing with ' + request.peer + '…' : 'Pairing refused: ' + (r.data.message || r.status);
+    $('ha-msg').textContent = r.status === 200 ? 'Pairing with ' + request.peer + ' started: its steps below.' : 'Pairing refused: ' + (r.data.message || r.status);
   }
 
   async function unpair() {

@@ -68,7 +68,7 @@
   function links(h) {
     if (!h || !h.running) return absent('hbd is not running.');
     if (!h.links || h.links.length === 0) return absent('No heartbeat links.');
-    return table(['Link', 'State', 'Last heard', 'Received', 'Dropped'], h.links.map((l) => el('tr', {},
+    return table(['Link', 'State', 'Last heard', 'Received', 'Dropped'], h.links.map((l) => el('tr', { 'data-link': l.id, 'data-status': l.status },
       el('td', { class: 'addr' }, l.id), el('td', {}, pill(l.status, l.status === 'up' ? 'green' : 'red')), el('td', {}, time(l.lastSeen)),
       el('td', { class: 'num' }, l.received), el('td', { class: 'num' }, l.dropped))));
   }
