@@ -43,6 +43,8 @@ build_tree() {
   systemd-sysusers --root="$TREE" >/dev/null
   in_tree passwd -q -d setup
   install -d -o "$(in_tree id -u setup)" -g "$(in_tree id -g setup)" -m 0700 "$TREE/home/setup"
+  # The console menu comes straight after the login: no Debian message of the day before it.
+  install -o "$(in_tree id -u setup)" -g "$(in_tree id -g setup)" -m 0644 /dev/null "$TREE/home/setup/.hushlogin"
 
   # State of the services: the parent of every StateDirectory= readable by all
   # (a tool run first, e.g. csyncctl genkey, would otherwise create it 0700).

@@ -23,7 +23,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchInNamespace, type NsBrowser } from '../../services/statusd/testing/browser';
+import { launchInNamespace, type NsBrowser } from '../sim/browser';
 import { SerialConsole } from './serial-console';
 import { Lab, LAB_GATEWAY } from './lab';
 

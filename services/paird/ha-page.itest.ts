@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { PING_NODE, VIP } from '../../scripts/sim/pair';
 import { ADMIN_PASSWORD, UnpairedPair } from '../../scripts/sim/unpaired-pair';
-import { launchInNamespace } from '../statusd/testing/browser';
+import { launchInNamespace } from '../../scripts/sim/browser';
 
 const ARTIFACTS = process.env.LBOS_TEST_ARTIFACTS ?? '/tmp/lbos-test-artifacts';
 

@@ -15,7 +15,7 @@ import { startNicd } from '../../scripts/sim/nicd-unit';
 import { HbdPair, FAST, logsOfLastPair } from '../../scripts/sim/hbd-pair';
 import { StandIns } from '../../scripts/sim/stand-ins';
 import { startUnitStatusd, type UnitStatusd } from './testing/unit-statusd';
-import { launchInNamespace } from './testing/browser';
+import { launchInNamespace } from '../../scripts/sim/browser';
 
 const ARTIFACTS = process.env.LBOS_TEST_ARTIFACTS ?? '/tmp/lbos-test-artifacts';
 

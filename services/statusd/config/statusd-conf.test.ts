@@ -18,7 +18,7 @@ test('an empty file is the defaults: 9080/9443 like the reference appliance', (t
   t.deepEqual({ ...c, file: null }, defaultConfig());
   t.is(c.httpPort, 9080);
   t.is(c.httpsPort, 9443);
-  t.deepEqual(c.units, ['hbd.service', 'nicd.service', 'csyncd.service', 'statusd.service', 'paneld.service']);
+  t.deepEqual(c.units, ['hbd.service', 'nicd.service', 'csyncd.service', 'statusd.service', 'paneld.service', 'paird.service']);
 });
 
 test('every directive', (t) => {
