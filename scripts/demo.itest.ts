@@ -6,13 +6,13 @@
  */
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../services/runtime/cli';
 import { run, waitFor } from './sim/exec';
 import { simNamespaces } from './sim/registry';
 import { printedCommands } from './sim/demo-text';
-import { login, request } from '../services/statusd/testing/harness';
+import { changeInitialPassword, login, request } from '../services/statusd/testing/harness';
 import { DEFAULT_UNITS } from '../services/statusd/config/types';
 
 interface Shell {
@@ -60,8 +60,8 @@ test('demo: the pair comes up, every printed command works, the status line foll
   const dir = `/tmp/lbsim-${id}`;
   t.true(simNamespaces().some((n) => n.includes(id)));
   // Every log the demo writes is named.
-  for (const u of ['u1', 'u2']) t.true(out.includes(`${dir}/${u}-{csyncd,hbd,nicd,paneld,statusd}.log`), `logs of ${u}`);
-  for (const f of ['hbd', 'nicd', 'csyncd', 'statusd', 'paneld']) t.true(existsSync(`${dir}/u1-${f}.log`), `${f} log exists`);
+  for (const u of ['u1', 'u2']) t.true(out.includes(`${dir}/${u}-{csyncd,hbd,nicd,paird,paneld,statusd}.log`), `logs of ${u}`);
+  for (const f of ['hbd', 'nicd', 'csyncd', 'statusd', 'paneld', 'paird']) t.true(existsSync(`${dir}/u1-${f}.log`), `${f} log exists`);
   t.regex(readFileSync(`${dir}/u1-nicd.log`, 'utf8'), /198\.18\.0\.1\/24/);
   // Both System Overviews answer on loopback; both front panels are printed, unit 1 the master.
   for (const ip of ['127.0.0.1', '127.0.0.2']) {
@@ -80,8 +80,18 @@ test('demo: the pair comes up, every printed command works, the status line foll
   const pidFile = /^kill -9 \$\(cat (\S+)\)$/.exec(kill ?? '')?.[1] ?? '';
   t.is(pidFile, `${dir}/u1/hbd.pid`);
 
+  // The first login on each unit's page changes its initial password (as the demo text says); the
+  // printed watch commands then get the new one with --password-file, as the text says too.
+  const pwFile = path.join(dir, 'web-password');
+  const own = 'demo test password';
+  writeFileSync(pwFile, `${own}\n`, { mode: 0o600 });
+  for (const [n, ip] of [[1, '127.0.0.1'], [2, '127.0.0.2']] as const) {
+    const initial = new RegExp(`unit ${n}: https://${ip.replace(/\./g, '\\.')}:9443/ +password (\\S+)`).exec(out)?.[1] ?? '';
+    await changeInitialPassword(`https://${ip}:9443`, initial, own);
+  }
+  const withPassword = (c: string): string => (c.includes('statusctl watch') ? `${c} --password-file ${pwFile}` : c);
   // Every command as printed, in order; kill -9 last.
-  for (const c of cmds.filter((x) => x !== kill)) {
+  for (const c of cmds.filter((x) => x !== kill).map(withPassword)) {
     const r = await sh(c, c.includes('statusctl watch'));
     t.is(r.code, 0, `${c}\n${r.out}`);
     if (c.includes('statusctl watch')) t.regex(r.out, /\S/, `${c} printed the feed`);
@@ -89,7 +99,7 @@ test('demo: the pair comes up, every printed command works, the status line foll
 
   // The Services panel's data: the five units active, from statusd's feed (the printed watch, as JSON).
   const watch = cmds.find((c) => c.includes('statusctl watch --url https://127.0.0.1:9443')) ?? '';
-  const snap = JSON.parse((await sh(`${watch} --json --count 1`)).stdout.split('\n')[0] ?? '{}') as { t: string; state: { systemd: { connected: boolean; units: Record<string, { active: string; sub: string }> } } };
+  const snap = JSON.parse((await sh(`${withPassword(watch)} --json --count 1`)).stdout.split('\n')[0] ?? '{}') as { t: string; state: { systemd: { connected: boolean; units: Record<string, { active: string; sub: string }> } } };
   t.is(snap.t, 'snapshot');
   t.true(snap.state.systemd.connected);
   for (const u of DEFAULT_UNITS) t.is(snap.state.systemd.units[u]?.active, 'active', u);
@@ -111,9 +121,8 @@ test('demo: the pair comes up, every printed command works, the status line foll
   await waitFor('pid file updated', () => existsSync(pidFile) && Number(readFileSync(pidFile, 'utf8')) === newPid, 10_000);
 
   // The Restart button: RestartUnit hbd.service through statusd's API restarts the real hbd.
-  const password = /unit 1: https:\/\/127\.0\.0\.1:9443\/ +password (\S+)/.exec(out)?.[1] ?? '';
   const base = 'https://127.0.0.1:9443';
-  const session = await login(base, password);
+  const session = await login(base, own);
   const mark2 = out.length;
   const r = await request(base, 'POST', '/api/units/restart', { body: { unit: 'hbd.service' }, headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, origin: base } });
   t.is(r.status, 202, JSON.stringify(r.body));

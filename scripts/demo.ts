@@ -25,6 +25,7 @@ import { startUnitSystemd, type UnitSystemd } from './sim/unit-systemd';
 import { describeExit, type SupervisorEvent } from './sim/supervisor';
 import { followService, type LiveProps, type Props } from './sim/live-props';
 import { demoText } from './sim/demo-text';
+import { spawnPaird } from './sim/paird-unit';
 
 /** Where each unit's web UI is forwarded on this machine. */
 const LOOPBACK = ['127.0.0.1', '127.0.0.2'];
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
       { name: 'csyncd.service', start: (env) => csync.start(k, undefined, undefined, [], env) },
       { name: 'statusd.service', start: (env) => spawnStatusd(pair, u, statusd[k] as StatusdFiles, env) },
       { name: 'paneld.service', start: (env) => (panel?.units[k] ?? missing('paneld')).spawnPaneld(env) },
+      { name: 'paird.service', start: (env) => spawnPaird(pair, u, { haDir: dirs[k] ?? '', csyncdCfg: csync.paths[k].cfg, csyncdDir: csync.paths[k].configDir, csyncdStateDir: csync.paths[k].stateDir, systemdBus: systemds[k]?.busAddress ?? '' }, env) },
     ], { restartMs: RESTART_SEC * 1000, onEvent: report(u), onRestartFailed: (name, err) => say(`${u.name}: RestartUnit ${name} failed: ${errorMessage(err)}`) }));
   }
   // The page is reached through a loopback forward: plain HTTP there redirects to the forwarded HTTPS, not the unit's LAN address.
@@ -122,6 +124,7 @@ async function main(): Promise<void> {
   pair.units.forEach((u, i) => buses[i] && watches.push(watchSync(buses[i], u.name, () => stopping)));
   // statusd per unit (the web UI), reachable from this machine's loopback.
   await startAll('statusd.service');
+  await startAll('paird.service');
   const forwards: (() => void)[] = [];
   for (const [i, u] of pair.units.entries()) forwards.push(await forwardFromLoopback(pair, u, LOOPBACK[i] ?? '127.0.0.1'));
   // paneld per unit with a real LCDd (text driver) as its LCD: both displays are printed as they change.

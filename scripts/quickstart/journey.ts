@@ -20,7 +20,7 @@
  * (the benchmark reads it). Exit 0 passed, 1 failed (with the step, and the
  * consoles' and pages' last state kept in the test directory).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchInNamespace, type NsBrowser } from '../sim/browser';
@@ -55,6 +55,7 @@ async function main(): Promise<number> {
     last = now;
   };
   const lab = Lab.create(dir, image, accel);
+  let passed = false;
   let chrome: NsBrowser | null = null;
   const consoles: SerialConsole[] = [];
   let typedWeb = 0;
@@ -210,6 +211,7 @@ async function main(): Promise<number> {
       typed: { console_lines: typedConsole, web_fields_and_clicks: typedWeb, files_edited: 0 },
     };
     writeFileSync(path.join(out, 'image-quickstart-test.json'), `${JSON.stringify(result, null, 2)}\n`);
+    passed = true;
     process.stdout.write(`ok   quickstart: paired with sync green ${pairedAt.toFixed(1)} s after QEMU start (pairing ${pairS.toFixed(1)} s), failover ${(failoverMs / 1000).toFixed(1)} s, typed ${typedConsole} console lines and ${typedWeb} web fields/clicks, no file edited (${accel})\n`);
     return 0;
   } catch (err) {
@@ -225,6 +227,8 @@ async function main(): Promise<number> {
     for (const c of consoles) c.close();
     await chrome?.close();
     lab.destroy();
+    // The disks (qcow2 overlays) and consoles: kept when it failed, for a look; gone when it passed.
+    if (passed) rmSync(dir, { recursive: true, force: true });
   }
 }
 

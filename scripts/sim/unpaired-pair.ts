@@ -17,8 +17,8 @@ import { startUnitSystemd, type UnitSystemd } from './unit-systemd';
 import { run, waitFor } from './exec';
 import { CsyncPair } from '../../services/csyncd/testing/csync-pair';
 import { spawnStatusd, writeStatusdConf, type StatusdFiles } from '../../services/statusd/testing/unit-statusd';
+import { spawnPaird } from './paird-unit';
 
-export const PAIRD_MAIN = (): string => path.join(repoRoot(), 'dist', 'services', 'paird', 'main.js');
 export const HACTL_MAIN = (): string => path.join(repoRoot(), 'dist', 'services', 'hbd', 'hactl.js');
 /** Each unit's admin password (set as the first login would). */
 export const ADMIN_PASSWORD = 'unit admin password';
@@ -64,11 +64,7 @@ export class UnpairedPair {
         await run(process.execPath, [path.join(repoRoot(), 'dist', 'services', 'statusd', 'statusctl.js'), 'passwd', '--state-dir', statusd.stateDir, '--password-file', pw]);
         const sd = spawnStatusd(pair, u, statusd);
         procs.push(sd);
-        const paird = pair.spawnIn(u.ns, process.execPath, [
-          PAIRD_MAIN(), '--node', u.name, '--ha-dir', haDir, '--csyncd-cfg', paths.cfg, '--csyncd-dir', paths.configDir,
-          '--csyncd-state-dir', paths.stateDir, '--serial', u.tty, '--bin-dir', path.join(repoRoot(), 'bin'),
-          '--systemd-bus', systemd.busAddress, '--state-dir', path.join(u.dir, 'paird'),
-        ], { env: { DBUS_SYSTEM_BUS_ADDRESS: u.busAddress, LOG_LEVEL: 'debug' }, logName: `${u.name}-paird` });
+        const paird = spawnPaird(pair, u, { haDir, csyncdCfg: paths.cfg, csyncdDir: paths.configDir, csyncdStateDir: paths.stateDir, systemdBus: systemd.busAddress });
         procs.push(paird);
         const cert = path.join(statusd.stateDir, 'tls', 'cert.pem');
         await waitFor(`${u.name}: statusd and paird ready`, () => {
