@@ -57,7 +57,8 @@ export class UnpairedPair {
           { name: 'csyncd.service', start: (env) => csync.start(k, undefined, undefined, [], env) },
         ], { restartMs: 1000 });
         systemds.push(systemd);
-        const statusd = writeStatusdConf(u, { systemdBus: systemd.busAddress });
+        // The tests log in to the peer a dozen times in a minute (each refusal case, pairing, unpairing): more than a person would.
+        const statusd = writeStatusdConf(u, { systemdBus: systemd.busAddress, extra: ['login_burst 30'] });
         // The first login's password change, done the root way: no initial password left.
         const pw = path.join(u.dir, 'admin-password');
         writeFileSync(pw, `${ADMIN_PASSWORD}\n`, { mode: 0o600 });

@@ -26,7 +26,9 @@ Commands:
               admin password, writes ha.cf, haresources, authkeys and
               csyncd.cfg on both units, starts hbd and csyncd, and waits until
               each unit hears the other on every medium (paird)
-  unpair      stop hbd and csyncd here and set the pairing's files aside
+  unpair      undo the pairing on both units (asks the peer's admin password): hbd and
+              csyncd stop, the pairing's files are set aside; --local-only: this unit
+              only (the peer is gone)
 Options:
   --json      machine-readable status
   --vip ADDRESS[/PREFIX]   a floating IP (pair; repeatable)
@@ -34,6 +36,7 @@ Options:
   --no-serial              no serial link even where both units have the port
   --fingerprint SHA256:..  the peer certificate's fingerprint, confirmed beforehand (no question)
   --password-file FILE     the peer's admin password, first line (else asked with no echo)
+  --local-only             unpair this unit only
   -h, --help  this text; --version the version
 standby on the passive unit and takeover on the active one change nothing:
 they say so and exit 0 without asking hbd (as hb_standby/hb_takeover do).
@@ -47,7 +50,7 @@ void runTool({
   usage: USAGE,
   options: {
     json: { type: 'boolean' }, vip: { type: 'string', multiple: true }, 'ping-node': { type: 'string' }, 'no-serial': { type: 'boolean' },
-    fingerprint: { type: 'string' }, 'password-file': { type: 'string' },
+    fingerprint: { type: 'string' }, 'password-file': { type: 'string' }, 'local-only': { type: 'boolean' },
   },
   run: async (cli, out) => {
     const cmd = cli.positionals[0];
@@ -56,7 +59,7 @@ void runTool({
       if (cmd === 'pair' && cli.positionals.length > 2) throw new AppError('USAGE', `unexpected argument "${cli.positionals[2] ?? ''}"`);
       const bus = await connectSystemBus();
       try {
-        return cmd === 'pair' ? await pairCommand(cli, out, bus) : await unpairCommand(out, bus);
+        return cmd === 'pair' ? await pairCommand(cli, out, bus) : await unpairCommand(cli, out, bus);
       } finally {
         bus.disconnect();
       }

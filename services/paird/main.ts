@@ -61,9 +61,10 @@ async function start(ctx: ServiceContext<PairdConfig>): Promise<RunningService<P
       if (!cmd.ok) throw new AppError('INVALID_ARGUMENT', cmd.message);
       if (running !== null) throw new AppError('PAIRING_RUNNING', 'a pairing is already running');
       const { peer, password, fingerprint, ...options } = cmd.value;
-      running = serial(() => pair({ peer, password, options }, {
+      running = serial(() => pair({ peer, password, options, fingerprint }, {
         local: { offer: () => local.offer(), prepare: (r) => local.prepare(r), commit: (r) => local.commit(r), state: () => local.state(), unpair: () => local.unpair() },
         connect: async () => peerSide(await PeerClient.connect(peer, c.peerPort, fingerprint)),
+        ownFingerprint: async (address) => (await probeCertificate(address, c.peerPort)).fingerprint,
         log, now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), waitMs: WAIT_MS,
         onProgress: (p) => {
           progress = p;
@@ -97,6 +98,19 @@ async function start(ctx: ServiceContext<PairdConfig>): Promise<RunningService<P
       const moved = await local.unpair();
       exported.update(await pairedProps());
       return { moved };
+    }),
+    unpairBoth: (v) => serial(async () => {
+      const o = v as { password?: unknown } | null;
+      if (typeof o?.password !== 'string' || o.password === '' || o.password.length > 256) throw new AppError('INVALID_ARGUMENT', "expected {\"password\"}: the peer's admin password");
+      const web = await local.peerWeb();
+      if (web === null) throw new AppError('NO_PEER_KNOWN', 'this unit does not know where its peer is (not paired by paird, or unpaired already): unpair each unit on its own');
+      const client = await PeerClient.connect(web.address, c.peerPort, web.fingerprint);
+      await client.login(o.password);
+      const theirs = await client.call('POST', '/api/pair/unpair', {});
+      const moved = await local.unpair();
+      exported.update(await pairedProps());
+      log.info({ audit: 'unpair', peer: web.address, result: 'ok' }, 'unpaired both units');
+      return { peer: web.address, peerMoved: Array.isArray(theirs.moved) ? theirs.moved : [], moved };
     }),
   });
   return {

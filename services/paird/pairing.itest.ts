@@ -6,7 +6,8 @@
  * units unpaired; then the pairing itself, every step printed, the files
  * written on both units, hbd hearing the peer on every medium (ucast on two
  * networks and the serial cable), csyncd reaching the peer, the floating IP
- * on one unit; then a second pairing refused (already paired) and unpair.
+ * on one unit; then a second pairing refused (already paired), and unpair
+ * from one unit undoing both (a wrong password for the peer changes nothing).
  */
 import test from 'ava';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -92,13 +93,20 @@ test('hactl pair: refusals leave both units unpaired; then pair, hear each other
     const again = await kit.hactl(0, [...base, '--password-file', pwFile, '--fingerprint', b.fingerprint]);
     t.is(again.code, 2);
     t.regex(again.stderr, /ALREADY_PAIRED.*unpair it first/);
-    // Unpair on each unit: hbd and csyncd stop, the files are set aside.
+    // Unpair from one unit: the peer (reached as kept at pairing) and this one; a wrong password changes nothing.
+    const refusedUnpair = await kit.hactl(0, ['unpair', '--password-file', bad]);
+    t.is(refusedUnpair.code, 2, refusedUnpair.stderr);
+    t.regex(refusedUnpair.stderr, /unpair refused \(PEER_BAD_PASSWORD\).*\n.*--local-only/);
+    for (const u of kit.units) t.true(existsSync(path.join(u.haDir, 'ha.cf')), `${u.unit.name} still paired`);
+    const un = await kit.hactl(0, ['unpair', '--password-file', pwFile]);
+    t.is(un.code, 0, un.stderr);
+    t.regex(un.stdout, new RegExp(`unpaired the peer \\(${b.unit.lanIp.replace(/\./g, '\\.')}\\): hbd and csyncd stopped; moved aside .*ha\\.cf.*peer\\.json\nunpaired this unit: hbd and csyncd stopped; moved aside .*ha\\.cf.*peer\\.json`));
     for (const k of [0, 1] as const) {
-      const un = await kit.hactl(k, ['unpair']);
-      t.is(un.code, 0, un.stderr);
-      t.regex(un.stdout, /unpaired this unit: hbd and csyncd stopped; moved aside .*ha\.cf/);
       await waitFor(`${kit.units[k].unit.name}: hbd stopped`, () => kit.units[k].systemd.supervisor.status('hbd.service').active === 'inactive', 15_000, 100);
     }
+    const again2 = await kit.hactl(1, ['unpair', '--password-file', pwFile]);
+    t.is(again2.code, 2, 'nothing left to unpair from the peer');
+    t.regex(again2.stderr, /NO_PEER_KNOWN/);
     unpaired();
     await waitFor('the floating IP released', async () => !(await run('ip', ['-n', a.unit.ns, '-o', 'addr', 'show', 'eth0'])).stdout.includes(` ${VIP}/`) && !(await run('ip', ['-n', b.unit.ns, '-o', 'addr', 'show', 'eth0'])).stdout.includes(` ${VIP}/`), 15_000, 100);
   } catch (err) {

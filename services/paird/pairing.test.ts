@@ -33,13 +33,13 @@ function fakes(o: { localCommit?: () => Promise<string[]>; mustChange?: boolean;
   const seen: PairingProgress[] = [];
   let now = 0;
   const deps = {
-    local, connect: async () => peer, log: pino({ level: 'silent' }), now: () => now,
+    local, connect: async () => peer, ownFingerprint: async () => `SHA256:${'AB:'.repeat(31)}AB`, log: pino({ level: 'silent' }), now: () => now,
     sleep: async (ms: number) => void (now += ms), onProgress: (p: PairingProgress) => seen.push(p), waitMs: 5000,
   };
   return { calls, deps, seen };
 }
 
-const REQ = { peer: '10.1.0.2', password: 'pw', options: { vips: ['10.0.0.100'] } };
+const REQ = { peer: '10.1.0.2', password: 'pw', options: { vips: ['10.0.0.100'] }, fingerprint: `SHA256:${'CD:'.repeat(31)}CD` };
 
 test('pairing: every step done in order; both units prepared, then both written', async (t) => {
   const f = fakes();

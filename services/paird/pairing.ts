@@ -21,7 +21,7 @@ import { decodeOffer, type UnitOffer } from './core/offer';
 import { makePlan, type PairOptions } from './core/plan';
 import { finished, started, stepChanged, type PairingProgress, type StepId } from './core/progress';
 import { renderUnitFiles } from './core/render';
-import { decodeKeys, type CommitRequest, type PrepareRequest, type PublicKeys } from './core/requests';
+import { decodeKeys, type CommitRequest, type PeerWeb, type PrepareRequest, type PublicKeys } from './core/requests';
 import type { UnitState } from './adapters/local-unit';
 
 /** This unit, as pairing uses it (adapters/local-unit.ts). */
@@ -47,12 +47,16 @@ export interface PairRequest {
   peer: string;
   password: string;
   options: PairOptions;
+  /** The peer certificate's fingerprint the user confirmed (kept on this unit for unpairing both). */
+  fingerprint: string;
 }
 
 export interface PairingDeps {
   local: LocalSide;
   /** Connects with the confirmed fingerprint pinned. */
   connect(): Promise<PeerSide>;
+  /** This unit's own web UI certificate as seen at `address` (the peer keeps it to reach this unit later). */
+  ownFingerprint(address: string): Promise<string>;
   log: Logger;
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -126,9 +130,12 @@ export async function pair(req: PairRequest, d: PairingDeps): Promise<PairingPro
       return { value: { mine, theirs: theirs.value }, detail: `pinned both ways (${mine.host.split(' ')[0] ?? ''})` };
     });
     await step('write', async () => {
-      const commit = (f: (typeof files)[number], peerIp: string, peerKeys: PublicKeys): CommitRequest => ({ node: f.node, rename: f.rename, haCf: f.haCf, haresources: f.haresources, authkeys: f.authkeys, peerIp, peerKeys });
+      const commit = (f: (typeof files)[number], peerIp: string, peerKeys: PublicKeys, peerWeb: PeerWeb | null): CommitRequest => ({ node: f.node, rename: f.rename, haCf: f.haCf, haresources: f.haresources, authkeys: f.authkeys, peerIp, peerKeys, peerWeb });
+      // Each unit keeps where the other's web UI is and its certificate: `hactl unpair` undoes both later.
+      const mineWeb = await d.ownFingerprint(plan.sync.localIp).then((fingerprint) => ({ address: plan.sync.localIp, fingerprint }), () => null);
+      const theirWeb = { address: req.peer, fingerprint: req.fingerprint };
       // Both at once; either failing undoes both (below).
-      const results = await Promise.allSettled([pp.commit(commit(files[1], plan.sync.localIp, keys.mine)), d.local.commit(commit(files[0], plan.sync.peerIp, keys.theirs))]);
+      const results = await Promise.allSettled([pp.commit(commit(files[1], plan.sync.localIp, keys.mine, mineWeb)), d.local.commit(commit(files[0], plan.sync.peerIp, keys.theirs, theirWeb))]);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed !== undefined) throw failed.reason;
       return { value: null, detail: `${plan.nodes[0]} and ${plan.nodes[1]} written; hbd and csyncd started` };

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { ParsedCli } from '../../runtime/cli';
 import { callService, getServiceProxy, type MessageBus } from '../../runtime/dbus';
-import { AppError } from '../../runtime/errors';
+import { AppError, isAppError } from '../../runtime/errors';
 import { EXIT } from '../../runtime/exit-codes';
 
 interface Step { title: string; status: string; detail: string; ms?: number }
@@ -19,7 +19,7 @@ interface Progress { state: string; steps: Step[]; error: { code: string; reason
 
 /** Refusals the user can act on (exit 2), as opposed to failures (exit 1). */
 const REFUSALS = new Set(['VERSION_MISMATCH', 'ALREADY_PAIRED', 'PEER_PAIRED', 'NO_ROUTE', 'SELF', 'NO_VIP', 'BAD_VIP', 'VIP_CONFLICT', 'BAD_PING_NODE',
-  'PEER_BAD_PASSWORD', 'PEER_PASSWORD_INITIAL', 'FINGERPRINT_MISMATCH', 'PEER_UNREACHABLE', 'PEER_RATE_LIMITED']);
+  'PEER_BAD_PASSWORD', 'PEER_PASSWORD_INITIAL', 'FINGERPRINT_MISMATCH', 'PEER_UNREACHABLE', 'PEER_RATE_LIMITED', 'NO_PEER_KNOWN']);
 
 const FP = /^(SHA256:)?([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/;
 const norm = (f: string): string => f.replace(/^SHA256:/i, '').toUpperCase();
@@ -114,9 +114,28 @@ export async function pairCommand(cli: ParsedCli, out: NodeJS.WritableStream, bu
   return REFUSALS.has(e.code) ? EXIT.REFUSED : EXIT.FAILURE;
 }
 
-export async function unpairCommand(out: NodeJS.WritableStream, bus: MessageBus): Promise<number> {
-  const [r] = await callService(bus, 'paird', 'Unpair');
-  const moved = (JSON.parse(String(r)) as { moved: string[] }).moved;
-  out.write(moved.length === 0 ? 'this unit was not paired\n' : `unpaired this unit: hbd and csyncd stopped; moved aside ${moved.join(', ')}\n`);
-  return EXIT.OK;
+/** `hactl unpair`: both units (the peer's admin password asked, or --password-file); --local-only: this unit. */
+export async function unpairCommand(cli: ParsedCli, out: NodeJS.WritableStream, bus: MessageBus): Promise<number> {
+  const said = (moved: string[], who: string): string => (moved.length === 0 ? `${who} was not paired` : `unpaired ${who}: hbd and csyncd stopped; moved aside ${moved.join(', ')}`);
+  if (cli.values['local-only'] === true) {
+    const [r] = await callService(bus, 'paird', 'Unpair');
+    out.write(`${said((JSON.parse(String(r)) as { moved: string[] }).moved, 'this unit')}\n`);
+    return EXIT.OK;
+  }
+  const file = cli.values['password-file'] as string | undefined;
+  const password = file !== undefined
+    ? ((await readFile(file, 'utf8').catch(() => { throw new AppError('FILE_UNREADABLE', `cannot read --password-file ${file}`); })).split('\n')[0] ?? '')
+    : await ask("the peer's admin password (or run with --local-only when the peer is gone): ", true);
+  try {
+    const [r] = await callService(bus, 'paird', 'UnpairBoth', 's', [JSON.stringify({ password })]);
+    const o = JSON.parse(String(r)) as { peer: string; peerMoved: string[]; moved: string[] };
+    out.write(`${said(o.peerMoved, `the peer (${o.peer})`)}\n${said(o.moved, 'this unit')}\n`);
+    return EXIT.OK;
+  } catch (err) {
+    if (isAppError(err) && REFUSALS.has(err.code)) {
+      process.stderr.write(`hactl: unpair refused (${err.code}): ${err.message}\nNothing was changed here; with the peer gone: hactl unpair --local-only\n`);
+      return EXIT.REFUSED;
+    }
+    throw err;
+  }
 }

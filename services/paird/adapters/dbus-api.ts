@@ -9,6 +9,7 @@
  *   Probe(s address) -> s         the peer web UI's certificate: {fingerprint, subject}
  *   Pair(s request) -> s          start pairing {peer, password, fingerprint, vips, pingNode?, serial?}; progress in Pairing
  *   Prepare(s) -> s, Commit(s) -> s, State() -> s, Unpair() -> s   one unit's side (the peer's, through statusd)
+ *   UnpairBoth(s {password}) -> s  the peer (its web UI and certificate as kept at pairing), then this unit
  *   property Paired (b), Peer (s), Pairing (s: JSON progress, core/progress.ts)
  */
 import { busNamesOf, exportObject, type ExportedObject, type MessageBus } from '../../runtime/dbus';
@@ -30,6 +31,7 @@ export interface PairdActions {
   commit(request: unknown): Promise<unknown>;
   state(): Promise<unknown>;
   unpair(): Promise<unknown>;
+  unpairBoth(request: unknown): Promise<unknown>;
 }
 
 /** A JSON argument, or INVALID_ARGUMENT (never a crash). */
@@ -60,6 +62,7 @@ export function exportPaird(bus: MessageBus, initial: PairdProperties, a: PairdA
       Commit: { inSignature: 's', outSignature: 's', handler: withArg((v) => a.commit(v)) },
       State: { outSignature: 's', handler: json(() => a.state()) },
       Unpair: { outSignature: 's', handler: json(() => a.unpair()) },
+      UnpairBoth: { inSignature: 's', outSignature: 's', handler: withArg((v) => a.unpairBoth(v)) },
     },
   });
 }

@@ -17,7 +17,7 @@ import { AppError } from '../../runtime/errors';
 import type { Logger } from '../../runtime/log';
 import { DEFAULTS, nodeName, presentSerialPorts, type PairdConfig } from '../config';
 import type { UnitOffer } from '../core/offer';
-import type { CommitRequest, PrepareRequest, PublicKeys, UnitStateView } from '../core/requests';
+import { decodePeerWeb, type CommitRequest, type PeerWeb, type PrepareRequest, type PublicKeys, type UnitStateView } from '../core/requests';
 import { defaultGateway, Programs } from './programs';
 
 const MANAGER = { destination: 'org.freedesktop.systemd1', path: '/org/freedesktop/systemd1', iface: 'org.freedesktop.systemd1.Manager' };
@@ -130,10 +130,37 @@ export class LocalUnit {
     for (const f of ['authkeys', 'haresources', 'ha.cf']) await fs.rename(path.join(stage, f), path.join(this.c.haDir, f));
     await fs.rm(stage, { recursive: true, force: true });
     done.push(`installed ${this.c.csyncdCfg} and ${this.c.haDir}/{ha.cf,haresources,authkeys}`);
+    if (req.peerWeb !== null) {
+      await fs.mkdir(this.c.stateDir, { recursive: true, mode: 0o700 });
+      await writeFileAtomic(this.peerFile(), `${JSON.stringify(req.peerWeb)}\n`, { mode: 0o600 });
+    }
     for (const unit of ['csyncd.service', 'hbd.service']) await this.systemd('StartUnit', unit);
     done.push('started csyncd and hbd');
     this.log.info({ audit: 'pair', node, peerIp: req.peerIp }, 'paired: files installed, hbd and csyncd started');
     return done;
+  }
+
+  private peerFile(): string {
+    return path.join(this.c.stateDir, 'peer.json');
+  }
+
+  /** Where the peer's web UI is and its certificate's fingerprint (kept at pairing), or null. */
+  async peerWeb(): Promise<PeerWeb | null> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.peerFile(), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    let parsed: unknown = null;
+    try {
+      parsed = JSON.parse(text) as unknown;
+    } catch {
+      parsed = null;
+    }
+    const r = decodePeerWeb(parsed);
+    return r.ok ? r.value : null;
   }
 
   /** The node name is the hostname, which nicd owns (network.conf's `hostname`): through nicd's Apply. */
@@ -185,7 +212,7 @@ export class LocalUnit {
     const moved: string[] = [];
     const files = [
       this.haCf, path.join(this.c.haDir, 'haresources'), path.join(this.c.haDir, 'authkeys'), this.c.csyncdCfg, this.stagedCsyncdCfg(),
-      path.join(this.c.csyncdDir, 'ssh_known_hosts'), path.join(this.c.csyncdDir, 'csyncd_authorized'),
+      path.join(this.c.csyncdDir, 'ssh_known_hosts'), path.join(this.c.csyncdDir, 'csyncd_authorized'), this.peerFile(),
     ];
     for (const f of files) {
       if (!(await exists(f))) continue;

@@ -30,6 +30,24 @@ export interface CommitRequest {
   /** The peer's csyncd address (ssh_known_hosts names it). */
   peerIp: string;
   peerKeys: PublicKeys;
+  /** Where the peer's web UI is and its certificate, kept for unpairing both units later. */
+  peerWeb: PeerWeb | null;
+}
+
+/** The peer's web UI: its address and the SHA-256 fingerprint of its certificate. */
+export interface PeerWeb {
+  address: string;
+  fingerprint: string;
+}
+
+const FINGERPRINT = /^(SHA256:)?([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/;
+
+export function decodePeerWeb(v: unknown): Decoded<PeerWeb | null> {
+  if (v === null || v === undefined) return { ok: true, value: null };
+  const o = objectOf(v);
+  if (o === null || typeof o.address !== 'string' || !parseIpAddress(o.address).ok) return bad('peerWeb: expected {"address", "fingerprint"} or null');
+  if (typeof o.fingerprint !== 'string' || !FINGERPRINT.test(o.fingerprint)) return bad('peerWeb: the fingerprint is not SHA256:AB:CD:...');
+  return { ok: true, value: { address: o.address, fingerprint: o.fingerprint } };
 }
 
 const NODE = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -70,7 +88,9 @@ export function decodeCommit(v: unknown): Decoded<CommitRequest> {
   if (typeof o.peerIp !== 'string' || !parseIpAddress(o.peerIp).ok) return bad('peerIp: not an IP address');
   const keys = decodeKeys(o.peerKeys);
   if (!keys.ok) return keys;
-  return { ok: true, value: { node: o.node, rename: o.rename as string | null, haCf: o.haCf as string, haresources: o.haresources as string, authkeys: o.authkeys as string, peerIp: o.peerIp, peerKeys: keys.value } };
+  const web = decodePeerWeb(o.peerWeb);
+  if (!web.ok) return web;
+  return { ok: true, value: { node: o.node, rename: o.rename as string | null, haCf: o.haCf as string, haresources: o.haresources as string, authkeys: o.authkeys as string, peerIp: o.peerIp, peerKeys: keys.value, peerWeb: web.value } };
 }
 
 /** One unit's pairing state (State(), GET /api/pair/state), as the waiting step reads it. */

@@ -8,11 +8,14 @@ import { callService, type MessageBus } from '../../runtime/dbus';
 import { AppError } from '../../runtime/errors';
 import type { PairControl, PairMember } from '../ports/controls';
 
+const NO_ARGUMENT = new Set<PairMember>(['Offer', 'State', 'Unpair']);
+
 export class PairdControl implements PairControl {
   constructor(private readonly bus: MessageBus) {}
 
   async call(member: PairMember, arg?: unknown): Promise<unknown> {
-    const args = arg === undefined ? [] : [typeof arg === 'string' && member === 'Probe' ? arg : JSON.stringify(arg)];
+    // Offer, State and Unpair take nothing: a body sent with them (the page sends {}) is not an argument.
+    const args = arg === undefined || NO_ARGUMENT.has(member) ? [] : [typeof arg === 'string' && member === 'Probe' ? arg : JSON.stringify(arg)];
     const [out] = await callService(this.bus, 'paird', member, args.length === 0 ? '' : 's', args);
     try {
       return JSON.parse(String(out)) as unknown;
