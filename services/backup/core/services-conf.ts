@@ -8,6 +8,7 @@
  * backslash joins the next line. csyncd's own --check-config judges the file
  * before any restore; this reader only needs the file names.
  */
+import { splitWords as splitLine } from '../../runtime/config/split-words';
 
 export interface SyncedService {
   name: string;
@@ -16,40 +17,10 @@ export interface SyncedService {
   validate: string[] | null;
 }
 
+/** csyncd's own splitting (services/runtime/config/split-words.ts); null for a line it refuses (an unclosed quote). */
 export function splitWords(line: string): string[] | null {
-  const words: string[] = [];
-  let cur = '';
-  let inWord = false;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] ?? '';
-    if (quote === "'") {
-      if (c === "'") quote = null;
-      else cur += c;
-    } else if (quote === '"') {
-      if (c === '"') quote = null;
-      else if (c === '\\' && (line[i + 1] === '"' || line[i + 1] === '\\')) cur += line[++i] ?? '';
-      else cur += c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\') {
-      cur += line[++i] ?? '';
-      inWord = true;
-    } else if (c === ' ' || c === '\t') {
-      if (inWord) words.push(cur);
-      cur = '';
-      inWord = false;
-    } else if (c === '#' && !inWord) {
-      break;
-    } else {
-      cur += c;
-      inWord = true;
-    }
-  }
-  if (quote !== null) return null;
-  if (inWord) words.push(cur);
-  return words;
+  const r = splitLine(line);
+  return r.error === undefined ? r.words : null;
 }
 
 /** The services and their files; lines it cannot split or does not know are left to csyncd's check. */

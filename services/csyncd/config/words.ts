@@ -7,6 +7,7 @@
  * without a shell. Control characters and overlong lines are refused
  * (runtime/config/lines.ts lineProblem).
  */
+import { splitWords } from '../../runtime/config/split-words';
 import { lineProblem } from '../../runtime/config/lines';
 
 /** One logical line split into words. */
@@ -47,38 +48,4 @@ export function splitWordLines(text: string): WordLine[] {
   return out;
 }
 
-/** Split one line; never throws. */
-export function splitWords(line: string): { words: string[]; error?: string } {
-  const words: string[] = [];
-  let cur = '';
-  let inWord = false;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] ?? '';
-    if (quote === "'") {
-      if (c === "'") quote = null;
-      else cur += c;
-      continue;
-    }
-    if (quote === '"') {
-      if (c === '"') quote = null;
-      else if (c === '\\' && (line[i + 1] === '"' || line[i + 1] === '\\')) cur += line[++i] ?? '';
-      else cur += c;
-      continue;
-    }
-    if (c === ' ' || c === '\t') {
-      if (inWord) words.push(cur);
-      cur = '';
-      inWord = false;
-      continue;
-    }
-    if (c === '#' && !inWord) break;
-    inWord = true;
-    if (c === "'" || c === '"') quote = c;
-    else if (c === '\\' && i + 1 < line.length) cur += line[++i] ?? '';
-    else cur += c;
-  }
-  if (quote !== null) return { words: [], error: `unclosed ${quote === '"' ? 'double' : 'single'} quote` };
-  if (inWord) words.push(cur);
-  return { words };
-}
+export { splitWords };
