@@ -18,7 +18,7 @@ import { firmwareVersion, repoRoot, versionLine } from '../runtime/cli';
 import { errorMessage } from '../runtime/errors';
 import { EXIT } from '../runtime/exit-codes';
 import { menuStart, menuStep, type MenuEvent, type MenuInfo, type MenuState, type Reply } from './core/menu';
-import { LineReader } from './adapters/line-reader';
+import { LineReader } from '../runtime/line-reader';
 import { runEffect } from './adapters/system';
 
 const USAGE = `Usage: setup-menu [--wizard PATH] | --help | --version

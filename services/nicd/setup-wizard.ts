@@ -10,51 +10,18 @@
  * 69 nicd unavailable, 130 interrupted (Ctrl-C). When nicd refuses the
  * change the wizard says why and starts again.
  */
-import { createInterface } from 'node:readline';
 import { callMember, connectSystemBus, getServiceProxy, type MessageBus, type ServiceProxy } from '../runtime/dbus';
 import { ConfigError } from '../runtime/config/problems';
 import { errorMessage } from '../runtime/errors';
 import { EXIT } from '../runtime/exit-codes';
 import { versionLine } from '../runtime/cli';
+import { LineReader } from '../runtime/line-reader';
 import { parseNetworkConfig } from '../runtime/netconf/parse';
 import { renderConfig } from '../runtime/netconf/render';
 import type { NetConfig } from '../runtime/netconf/types';
 import { applyWizardSettings } from './config/wizard-edit';
 import { wizardApplied, wizardApplyFailed, wizardInput, wizardStart, type WizardReply, type WizardSettings, type WizardState } from './core/wizard';
 import { DEFAULT_CONFIRM_TIMEOUT_SEC } from './adapters/dbus-api';
-
-/** Lines from stdin, one at a time; null at end of input. */
-class LineReader {
-  private readonly lines: string[] = [];
-  private waiting: ((line: string | null) => void) | null = null;
-  private closed = false;
-
-  constructor(input: NodeJS.ReadableStream) {
-    const rl = createInterface({ input, terminal: false });
-    rl.on('line', (line) => this.push(line));
-    rl.on('close', () => {
-      this.closed = true;
-      this.push(null);
-    });
-  }
-
-  private push(line: string | null): void {
-    const w = this.waiting;
-    if (w !== null) {
-      this.waiting = null;
-      w(line);
-    } else if (line !== null) {
-      this.lines.push(line);
-    }
-  }
-
-  next(): Promise<string | null> {
-    const line = this.lines.shift();
-    if (line !== undefined) return Promise.resolve(line);
-    if (this.closed) return Promise.resolve(null);
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
-}
 
 const write = (text: string): void => void process.stdout.write(text);
 
