@@ -53,7 +53,7 @@ test('demo: the pair comes up, every printed command works, the status line foll
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   t.teardown(() => child.kill('SIGKILL'));
   await waitFor(`the banner:\n${out}`, () => out.includes('Status changes appear below'), 120_000, 100);
-  t.regex(out, /u1: master active +Link +\| +u2: slave +passive Link/);
+  await waitFor(`u1 active, u2 passive:\n${out}`, () => /u1: master active +Link +\| +u2: slave +passive Link/.test(out), 60_000, 100);
   t.regex(out, /u1: sync green/);
   t.regex(out, /u2: sync green/);
   const id = /Simulated pair (\w+) is up/.exec(out)?.[1] ?? '';

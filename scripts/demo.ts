@@ -130,6 +130,9 @@ async function main(): Promise<void> {
   // paneld per unit with a real LCDd (text driver) as its LCD: both displays are printed as they change.
   panel = await startPanelDemo(pair, { supervised: true });
   await startAll('paneld.service');
+  // "is up" when it is: unit 1 active, unit 2 passive (a loaded machine takes longer than initdead).
+  await waitFor('unit 1 active and unit 2 passive', () => bars.get('u1')?.State === 'active' && bars.get('u2')?.State === 'passive', 60_000, 100)
+    .catch(() => process.stdout.write('(the pair has not settled yet: see the status lines below)\n'));
   const unitInfo = (u: SimUnit, i: number) => ({
     ...u, url: `https://${LOOPBACK[i] ?? '?'}:9443`, password: statusdPassword(statusd[i]?.stateDir ?? ''), statusdState: statusd[i]?.stateDir ?? '',
     etcHaproxy: csync.paths[i as 0 | 1].etc, hbdPidFile: systemds[i]?.supervisor.pidFile('hbd.service') ?? '', systemdBus: systemds[i]?.busAddress ?? '',
