@@ -15,7 +15,7 @@ import { SimPair, type SimProcess, type SimUnit } from './pair';
 import { HbdUnit } from './hbd-unit';
 import { startUnitSystemd, type UnitSystemd } from './unit-systemd';
 import { run, waitFor } from './exec';
-import { CsyncPair } from '../../services/csyncd/testing/csync-pair';
+import { CsyncPair, defaultRegistry } from '../../services/csyncd/testing/csync-pair';
 import { spawnStatusd, writeStatusdConf, type StatusdFiles } from '../../services/statusd/testing/unit-statusd';
 import { spawnPaird } from './paird-unit';
 
@@ -54,10 +54,16 @@ export class UnpairedPair {
         const hbd = new HbdUnit(pair, u, { configDir: haDir, restartAfterMs: null });
         const systemd = await startUnitSystemd(u, [
           { name: 'hbd.service', start: (env) => hbd.start(env), stopPost: { run: () => hbd.afterExit(), done: 'VIPs released' } },
-          { name: 'csyncd.service', start: (env) => csync.start(k, undefined, undefined, [], env) },
+          { name: 'csyncd.service', start: (env) => csync.start(k, undefined, undefined, [], { ...env, LBOS_SIM_HA_DIR: haDir }) },
         ], { restartMs: 1000 });
         systemds.push(systemd);
         // The tests log in to the peer a dozen times in a minute (each refusal case, pairing, unpairing): more than a person would.
+        // csyncd's services: haproxy, and the heartbeat settings (ha.cf) as on the appliance: checked by the
+        // receiving unit's hbd with its own files, then hbd restarted there (through this unit's systemd).
+        // csyncd sees the unit's ha.d as /etc/ha.d (its own mount namespace), as it sees /etc/haproxy.
+        writeFileSync(path.join(paths.configDir, 'services.conf'), `${defaultRegistry(u, paths)}service heartbeat\n    file /etc/ha.d/ha.cf\n`
+          + `    validate ${path.join(repoRoot(), 'bin', 'hbd')} --check-config -c /etc/ha.d --ha-cf {file} --node ${u.name}\n`
+          + `    apply dbus-send --bus=${systemd.busAddress} --print-reply --dest=org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager.RestartUnit string:hbd.service string:replace\n`);
         const statusd = writeStatusdConf(u, { systemdBus: systemd.busAddress, extra: ['login_burst 30'] });
         // The first login's password change, done the root way: no initial password left.
         const pw = path.join(u.dir, 'admin-password');

@@ -38,6 +38,8 @@ export interface LoadOptions {
   strict?: boolean;
   /** Who must own the files (besides root): the user hbd runs as. */
   owner?: FileOwner;
+  /** Another ha.cf than DIR/ha.cf (--ha-cf: csyncd checks a pushed ha.cf with the unit's other files). */
+  haCfFile?: string;
 }
 
 async function readConfigFile(file: string): Promise<string> {
@@ -65,7 +67,7 @@ async function collect<T>(problems: ConfigProblem[], fn: () => Promise<T>): Prom
 
 export async function loadHbdConfig(opts: LoadOptions): Promise<LoadedConfig<HbdConfig>> {
   const node = (opts.node ?? os.hostname().split('.')[0] ?? '').toLowerCase();
-  const files = { haCf: path.join(opts.dir, 'ha.cf'), res: path.join(opts.dir, 'haresources'), keys: path.join(opts.dir, 'authkeys') };
+  const files = { haCf: opts.haCfFile ?? path.join(opts.dir, 'ha.cf'), res: path.join(opts.dir, 'haresources'), keys: path.join(opts.dir, 'authkeys') };
   const problems: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
   const haCf = await collect(problems, async () => {

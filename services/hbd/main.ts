@@ -26,7 +26,7 @@ const DEFAULT_STATE_DIR = '/var/lib/lbos/hbd';
 const PUBLISH_EVERY_MS = 1000;
 
 const loadFromCli = (cli: ParsedCli, strict = true): ReturnType<typeof loadHbdConfig> =>
-  loadHbdConfig({ dir: stringOpt(cli, 'config', DEFAULT_CONFIG_DIR), node: stringOpt(cli, 'node'), strict });
+  loadHbdConfig({ dir: stringOpt(cli, 'config', DEFAULT_CONFIG_DIR), node: stringOpt(cli, 'node'), strict, haCfFile: stringOpt(cli, 'ha-cf') });
 
 async function start(ctx: ServiceContext<HbdConfig>): Promise<RunningService<HbdConfig>> {
   const { config, log, bus, notify } = ctx;
@@ -114,12 +114,14 @@ if (process.argv.includes('--release-vips')) {
       node: { type: 'string' },
       'state-dir': { type: 'string' },
       'release-vips': { type: 'boolean' },
+      'ha-cf': { type: 'string' },
     },
     optionsHelp: [
       `  -c, --config DIR    directory with ha.cf, haresources, authkeys (default ${DEFAULT_CONFIG_DIR})`,
       '      --node NAME     this node\'s name (default: the hostname, as uname -n)',
       `      --state-dir DIR where the boot generation is kept (default $HBD_STATE_DIR or ${DEFAULT_STATE_DIR})`,
       '      --release-vips  remove this unit\'s floating IPs and exit (systemd ExecStopPost)',
+      '      --ha-cf FILE    check (or run with) FILE instead of DIR/ha.cf (csyncd validates a pushed ha.cf with it)',
     ],
     loadConfig: (cli) => loadFromCli(cli),
     start,

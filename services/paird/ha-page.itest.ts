@@ -4,11 +4,13 @@
  * open HA, give the peer address, its password and the floating IP, check
  * the peer (the page shows its certificate fingerprint, the one the test
  * reads from unit 2's certificate file), confirm, and watch every step go
- * done through the feed; the sync page then lists csyncd's service and
- * pushes it.
+ * done through the feed; change the heartbeat deadtime on both units (and
+ * have a value hbd refuses change nothing); the sync page then lists
+ * csyncd's services and pushes haproxy.
  */
 import test from 'ava';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { PING_NODE, VIP } from '../../scripts/sim/pair';
 import { ADMIN_PASSWORD, UnpairedPair } from '../../scripts/sim/unpaired-pair';
@@ -41,6 +43,9 @@ test('HA page: pair two units from the browser, with the fingerprint to confirm 
     await page.fill('#pair-password', ADMIN_PASSWORD);
     await page.fill('#pair-vips', VIP);
     await page.fill('#pair-ping', PING_NODE);
+    // The simulated units' serial ports are two different ptys: an ha.cf pushed from one to the other
+    // (the heartbeat settings below) must not name one of them, as a real pair's /dev/ttyS1 on both would.
+    await page.uncheck('#pair-serial');
     await page.click('#pair-check');
     await page.waitForSelector('#pair-confirm:not([hidden])', { timeout: 20_000 });
     t.is(await page.textContent('#pair-fingerprint'), b.fingerprint, "the peer's certificate, as on its disk");
@@ -55,6 +60,21 @@ test('HA page: pair two units from the browser, with the fingerprint to confirm 
     t.regex(await page.textContent('#pair-status') ?? '', /paired with u2/);
     await page.waitForFunction(() => /ucast:eth1:198\.19\.0\.2.*up/.test(document.getElementById('ha-links')?.textContent ?? ''), undefined, { timeout: 20_000 });
     await page.screenshot({ path: `${ARTIFACTS}/ha-page-paired.png`, fullPage: true });
+    // Heartbeat settings: shown once paired, applied here, pushed by csyncd, checked and taken on the peer.
+    await page.waitForSelector('#card-hb-settings:not([hidden])', { timeout: 20_000 });
+    t.is(await page.inputValue('#hb-deadtime'), '10');
+    await page.fill('#hb-deadtime', '8');
+    page.once('dialog', (d) => void d.accept());
+    await page.click('#hb-apply');
+    await page.waitForFunction(() => /Heartbeat settings (applied|refused)/.test(document.getElementById('ha-msg')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    t.regex(await page.textContent('#ha-msg') ?? '', /Heartbeat settings applied: hbd accepted the new ha\.cf; installed here; pushed to the peer: .*; hbd restarted here; saved on both units\./);
+    for (const u of kit.units) t.regex(readFileSync(path.join(u.haDir, 'ha.cf'), 'utf8'), /^deadtime 8$/m, `${u.unit.name}: the new deadtime`);
+    // A value hbd refuses (deadtime below keepalive): refused, nothing changed on either unit.
+    await page.fill('#hb-deadtime', '0.5');
+    page.once('dialog', (d) => void d.accept());
+    await page.click('#hb-apply');
+    await page.waitForFunction(() => /Heartbeat settings refused/.test(document.getElementById('ha-msg')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    for (const u of kit.units) t.regex(readFileSync(path.join(u.haDir, 'ha.cf'), 'utf8'), /^deadtime 8$/m, `${u.unit.name}: unchanged`);
     // The sync page: csyncd's service, pushed to the peer.
     await page.click('#tab-sync');
     await page.waitForSelector('#sync-services tr[data-service=haproxy] button.push', { timeout: 30_000 });

@@ -10,6 +10,7 @@ import { runService, type RunningService, type ServiceContext } from '../runtime
 import { DEFAULTS, pairdConfigFrom, type PairdConfig } from './config';
 import { IDLE, type PairingProgress } from './core/progress';
 import { decodeCommit, decodePairCommand, decodePrepare, decodeState } from './core/requests';
+import { decodeSettings } from './core/heartbeat-settings';
 import { LocalUnit } from './adapters/local-unit';
 import { PeerClient, probeCertificate } from './adapters/peer-client';
 import { exportPaird } from './adapters/dbus-api';
@@ -98,6 +99,12 @@ async function start(ctx: ServiceContext<PairdConfig>): Promise<RunningService<P
       const moved = await local.unpair();
       exported.update(await pairedProps());
       return { moved };
+    }),
+    heartbeat: () => local.heartbeat(),
+    setHeartbeat: (v) => serial(async () => {
+      const r = decodeSettings(v);
+      if (!r.ok) throw new AppError('INVALID_ARGUMENT', r.message);
+      return local.setHeartbeat(r.value);
     }),
     unpairBoth: (v) => serial(async () => {
       const o = v as { password?: unknown } | null;

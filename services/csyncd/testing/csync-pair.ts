@@ -86,7 +86,9 @@ export class CsyncPair {
   /** Start csyncd on a unit (returns at once; see waitReady); `env` adds to its environment. */
   start(i: 0 | 1, cfg = this.paths[i].cfg, logName = `${this.unit(i).name}-csyncd`, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): SimProcess {
     const u = this.unit(i);
-    const script = 'mount --bind "$0" /etc/haproxy && node=$1 main=$2 cfg=$3 && shift 3 && exec "$node" "$main" -c "$cfg" "$@"';
+    // The unit's own /etc/haproxy (and /etc/ha.d when LBOS_SIM_HA_DIR names one: the heartbeat settings
+    // service) in a mount namespace of its own: both units' csyncd see the same paths, as on appliances.
+    const script = 'mount --bind "$0" /etc/haproxy && { [ -z "$LBOS_SIM_HA_DIR" ] || mount --bind "$LBOS_SIM_HA_DIR" /etc/ha.d; } && node=$1 main=$2 cfg=$3 && shift 3 && exec "$node" "$main" -c "$cfg" "$@"';
     const p = this.pair.spawnIn(u.ns, 'unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, this.paths[i].etc, process.execPath, CSYNCD_MAIN(), cfg, ...extraArgs], {
       env: { ...env, DBUS_SYSTEM_BUS_ADDRESS: u.busAddress, LOG_LEVEL: process.env.CSYNCD_TEST_LOG_LEVEL ?? 'debug' },
       logName,

@@ -10,6 +10,7 @@
  *   Pair(s request) -> s          start pairing {peer, password, fingerprint, vips, pingNode?, serial?}; progress in Pairing
  *   Prepare(s) -> s, Commit(s) -> s, State() -> s, Unpair() -> s   one unit's side (the peer's, through statusd)
  *   UnpairBoth(s {password}) -> s  the peer (its web UI and certificate as kept at pairing), then this unit
+ *   Heartbeat() -> s, SetHeartbeat(s) -> s  the HA page's heartbeat settings (ha.cf), pushed to the peer by csyncd
  *   property Paired (b), Peer (s), Pairing (s: JSON progress, core/progress.ts)
  */
 import { busNamesOf, exportObject, type ExportedObject, type MessageBus } from '../../runtime/dbus';
@@ -32,6 +33,8 @@ export interface PairdActions {
   state(): Promise<unknown>;
   unpair(): Promise<unknown>;
   unpairBoth(request: unknown): Promise<unknown>;
+  heartbeat(): Promise<unknown>;
+  setHeartbeat(settings: unknown): Promise<unknown>;
 }
 
 /** A JSON argument, or INVALID_ARGUMENT (never a crash). */
@@ -63,6 +66,8 @@ export function exportPaird(bus: MessageBus, initial: PairdProperties, a: PairdA
       State: { outSignature: 's', handler: json(() => a.state()) },
       Unpair: { outSignature: 's', handler: json(() => a.unpair()) },
       UnpairBoth: { inSignature: 's', outSignature: 's', handler: withArg((v) => a.unpairBoth(v)) },
+      Heartbeat: { outSignature: 's', handler: json(() => a.heartbeat()) },
+      SetHeartbeat: { inSignature: 's', outSignature: 's', handler: withArg((v) => a.setHeartbeat(v)) },
     },
   });
 }

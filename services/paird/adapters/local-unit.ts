@@ -17,6 +17,7 @@ import { AppError } from '../../runtime/errors';
 import type { Logger } from '../../runtime/log';
 import { DEFAULTS, nodeName, presentSerialPorts, type PairdConfig } from '../config';
 import type { UnitOffer } from '../core/offer';
+import { editHaCf, readSettings, type HeartbeatSettings } from '../core/heartbeat-settings';
 import { decodePeerWeb, type CommitRequest, type PeerWeb, type PrepareRequest, type PublicKeys, type UnitStateView } from '../core/requests';
 import { defaultGateway, Programs } from './programs';
 
@@ -174,7 +175,58 @@ export class LocalUnit {
     await callService(this.bus, 'nicd', 'Apply', 'su', [lines.join('\n'), 0]);
   }
 
-  private async systemd(member: 'StartUnit' | 'StopUnit', unit: string): Promise<void> {
+  /**
+   * The HA page's heartbeat settings: ha.cf edited (core/heartbeat-settings.ts),
+   * checked by hbd with this unit's other files, installed, pushed to the peer
+   * through csyncd (service `heartbeat`: the peer's csyncd checks it with its
+   * hbd and restarts hbd there), hbd restarted here, then saved on both units.
+   */
+  async setHeartbeat(next: HeartbeatSettings): Promise<{ changed: boolean; steps: string[] }> {
+    let current: string;
+    try {
+      current = await fs.readFile(this.haCf, 'utf8');
+    } catch {
+      throw new AppError('NOT_PAIRED', 'this unit is not paired: pair it first');
+    }
+    const port = presentSerialPorts(this.c)[0] ?? null;
+    if (next.serial && !readSettings(current).serial && port === null) throw new AppError('NO_SERIAL_PORT', 'this unit has no serial port for the heartbeat cable');
+    const text = editHaCf(current, next, port);
+    if (text === current) return { changed: false, steps: ['nothing to change'] };
+    const stage = this.haStage();
+    await fs.rm(stage, { recursive: true, force: true });
+    await fs.mkdir(stage, { recursive: true, mode: 0o755 });
+    for (const [f, mode] of [['haresources', 0o644], ['authkeys', 0o600]] as const) {
+      await writeFileAtomic(path.join(stage, f), await fs.readFile(path.join(this.c.haDir, f)), { mode });
+    }
+    await writeFileAtomic(path.join(stage, 'ha.cf'), text, { mode: 0o644 });
+    try {
+      await this.programs.checkHbd(stage, nodeName(this.c));
+    } finally {
+      await fs.rm(stage, { recursive: true, force: true });
+    }
+    await writeFileAtomic(this.haCf, text, { mode: 0o644 });
+    const steps = ['hbd accepted the new ha.cf; installed here'];
+    const [pushed] = await callService(this.bus, 'csyncd', 'Push', 'sb', ['heartbeat', false]);
+    const outcome = JSON.parse(String(pushed)) as { ok?: boolean; message?: string; code?: string };
+    if (outcome.ok !== true) throw new AppError(outcome.code ?? 'PUSH_FAILED', `the peer did not take the new ha.cf: ${outcome.message ?? ''}`);
+    steps.push(`pushed to the peer: ${outcome.message ?? 'ok'}`);
+    await this.systemd('RestartUnit', 'hbd.service');
+    steps.push('hbd restarted here');
+    for (const remote of [false, true]) await callService(this.bus, 'csyncd', 'Save', 'b', [remote]);
+    steps.push('saved on both units');
+    this.log.info({ audit: 'heartbeat-settings', settings: next }, 'heartbeat settings changed on both units');
+    return { changed: true, steps };
+  }
+
+  /** The heartbeat settings ha.cf has now. */
+  async heartbeat(): Promise<HeartbeatSettings & { serialPort: string | null }> {
+    const text = await fs.readFile(this.haCf, 'utf8').catch(() => {
+      throw new AppError('NOT_PAIRED', 'this unit is not paired: pair it first');
+    });
+    return { ...readSettings(text), serialPort: presentSerialPorts(this.c)[0] ?? null };
+  }
+
+  private async systemd(member: 'StartUnit' | 'StopUnit' | 'RestartUnit', unit: string): Promise<void> {
     try {
       await callRaw(this.systemdBus, MANAGER, member, 'ss', [unit, 'replace']);
     } catch (err) {

@@ -8,7 +8,7 @@ import { callService, type MessageBus } from '../../runtime/dbus';
 import { AppError } from '../../runtime/errors';
 import type { PairControl, PairMember } from '../ports/controls';
 
-const NO_ARGUMENT = new Set<PairMember>(['Offer', 'State', 'Unpair']);
+const NO_ARGUMENT = new Set<PairMember>(['Offer', 'State', 'Unpair', 'Heartbeat']);
 
 export class PairdControl implements PairControl {
   constructor(private readonly bus: MessageBus) {}

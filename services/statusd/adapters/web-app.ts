@@ -44,7 +44,7 @@ function actionErrorStatus(code: string): number {
   switch (code) {
     case 'ACTION_DENIED': return 403;
     case 'UNIT_NOT_ALLOWED': case 'INVALID_ARGUMENT': return 400;
-    case 'ALREADY_PAIRED': case 'NOT_PREPARED': case 'PAIRING_RUNNING': return 409;
+    case 'ALREADY_PAIRED': case 'NOT_PREPARED': case 'PAIRING_RUNNING': case 'NOT_PAIRED': case 'NO_SERIAL_PORT': return 409;
     case 'HA_CONFIG_REFUSED': case 'SYNC_CONFIG_REFUSED': return 422;
     case 'SERVICE_UNAVAILABLE': return 503;
     default: return 502;
@@ -191,6 +191,9 @@ export function createWebApp(d: WebAppDeps): (req: IncomingMessage, res: ServerR
     'POST /api/pair/prepare': pairAction('pair-prepare', 'Prepare', PAIR_BODY_LIMIT),
     'POST /api/pair/commit': pairAction('pair-commit', 'Commit', PAIR_BODY_LIMIT),
     'POST /api/pair/unpair': pairAction('unpair', 'Unpair'),
+    // The HA page's heartbeat settings (ha.cf on both units, through paird and csyncd).
+    'GET /api/ha/settings': read(() => d.pair.call('Heartbeat')),
+    'POST /api/ha/settings': pairAction('heartbeat-settings', 'SetHeartbeat'),
     'POST /api/sync/push': action('sync-push', async (text) => {
       const v = decodePush(text);
       if (!v.ok) return { status: 400, body: { error: v.code, message: v.message }, target: '?' };

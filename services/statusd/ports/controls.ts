@@ -36,7 +36,7 @@ export class FakeFailoverControl implements FailoverControl {
 }
 
 /** paird's methods the pairing routes forward (services/paird/README.md): JSON in, JSON out. */
-export type PairMember = 'Offer' | 'Probe' | 'Pair' | 'Prepare' | 'Commit' | 'State' | 'Unpair';
+export type PairMember = 'Offer' | 'Probe' | 'Pair' | 'Prepare' | 'Commit' | 'State' | 'Unpair' | 'Heartbeat' | 'SetHeartbeat';
 
 export interface PairControl {
   call(member: PairMember, arg?: unknown): Promise<unknown>;

@@ -4,7 +4,7 @@
 
 (function () {
   const $ = (id) => document.getElementById(id);
-  const session = { csrf: null, units: [], user: null };
+  const session = { csrf: null, units: [], user: null, paired: null };
   /** The password typed at login, kept only while the initial one must be changed. */
   let typedAtLogin = '';
   let feed = null;
@@ -75,6 +75,29 @@
   function showView(id) {
     for (const v of ['overview', 'ha-view', 'sync-view']) $(v).hidden = v !== id;
     for (const t of document.querySelectorAll('.tab')) t.classList.toggle('on', t.getAttribute('data-view') === id);
+    if (id === 'ha-view') void loadHeartbeat();
+  }
+
+  /** The heartbeat settings of a paired unit (hidden while it is not paired). */
+  async function loadHeartbeat() {
+    const r = await api('GET', '/api/ha/settings');
+    $('card-hb-settings').hidden = r.status !== 200;
+    if (r.status !== 200) return;
+    for (const k of ['keepalive', 'warntime', 'deadtime', 'initdead']) $('hb-' + k).value = r.data[k] || '';
+    $('hb-ping').value = r.data.pingNode || '';
+    $('hb-serial').checked = !!r.data.serial;
+    $('hb-serial').disabled = !r.data.serialPort && !r.data.serial;
+  }
+
+  async function applyHeartbeat() {
+    if (!confirm('Apply these heartbeat settings on both units? The heartbeat restarts on both; the floating IPs may move.')) return;
+    const body = { keepalive: $('hb-keepalive').value.trim(), warntime: $('hb-warntime').value.trim(), deadtime: $('hb-deadtime').value.trim(),
+      initdead: $('hb-initdead').value.trim(), pingNode: $('hb-ping').value.trim() === '' ? null : $('hb-ping').value.trim(), serial: $('hb-serial').checked };
+    $('ha-msg').textContent = 'Applying the heartbeat settings…';
+    const r = await api('POST', '/api/ha/settings', body);
+    $('ha-msg').textContent = r.status === 200 ? (r.data.changed ? 'Heartbeat settings applied: ' + (r.data.steps || []).join('; ') + '.' : 'Nothing to change.')
+      : 'Heartbeat settings refused: ' + (r.data.message || r.status);
+    void loadHeartbeat();
   }
 
   const pending = { request: null };
@@ -195,6 +218,12 @@
       url,
       onState: (state) => {
         window.LbosRender.render(state, { units: session.units, onRestart: restartUnit, onPush: push });
+        // Paired or unpaired since the page loaded the heartbeat settings: load them again.
+        const paired = !!(state.paird && state.paird.paired);
+        if (paired !== session.paired) {
+          session.paired = paired;
+          void loadHeartbeat();
+        }
         $('updated').textContent = 'updated ' + new Date().toLocaleTimeString([], { hour12: false });
       },
       onStatus: setLive,
@@ -214,6 +243,7 @@
     $('pair-go').addEventListener('click', () => void startPairing());
     $('pair-cancel').addEventListener('click', () => { pending.request = null; $('pair-confirm').hidden = true; });
     $('btn-unpair').addEventListener('click', () => void unpair());
+    $('hb-form').addEventListener('submit', (ev) => { ev.preventDefault(); void applyHeartbeat(); });
     $('sync-save-local').addEventListener('click', () => void save(false));
     $('sync-save-remote').addEventListener('click', () => void save(true));
     $('logout').addEventListener('click', async () => {
