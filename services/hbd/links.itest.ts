@@ -74,6 +74,8 @@ test('both links cut, ping node reachable only from the passive unit: the active
   await hp.waitVip(['u2']);
   // u1 stepped down for the ping node, not for the peer: its own deadtime for u2 may still be running (warn).
   await waitFor('u1 declares u2 dead', async () => (await hp.props(0)).PeerStatus === 'dead', 10_000, 100);
+  t.is(await hp.state(0), 'passive', 'and u1 stays passive');
+  t.is(await hp.state(1), 'active');
 });
 
 test('links up but the active unit loses the ping node: the peer that still reaches it takes over', async (t) => {
