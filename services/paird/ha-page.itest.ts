@@ -70,6 +70,7 @@ test('HA page: pair two units from the browser, with the fingerprint to confirm 
     t.regex(await page.textContent('#ha-msg') ?? '', /Heartbeat settings applied: hbd accepted the new ha\.cf; installed here; pushed to the peer: .*; hbd restarted here; saved on both units\./);
     for (const u of kit.units) t.regex(readFileSync(path.join(u.haDir, 'ha.cf'), 'utf8'), /^deadtime 8$/m, `${u.unit.name}: the new deadtime`);
     // A value hbd refuses (deadtime below keepalive): refused, nothing changed on either unit.
+    t.is(await page.inputValue('#hb-deadtime'), '8', 'the form shows what ha.cf says now');
     await page.fill('#hb-deadtime', '0.5');
     page.once('dialog', (d) => void d.accept());
     await page.click('#hb-apply');

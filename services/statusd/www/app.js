@@ -78,11 +78,14 @@
     if (id === 'ha-view') void loadHeartbeat();
   }
 
+  /** Set while the user edits the heartbeat form: a reload of the settings must not overwrite what was typed. */
+  const hbForm = { dirty: false };
+
   /** The heartbeat settings of a paired unit (hidden while it is not paired). */
   async function loadHeartbeat() {
     const r = await api('GET', '/api/ha/settings');
     $('card-hb-settings').hidden = r.status !== 200;
-    if (r.status !== 200) return;
+    if (r.status !== 200 || hbForm.dirty) return;
     for (const k of ['keepalive', 'warntime', 'deadtime', 'initdead']) $('hb-' + k).value = r.data[k] || '';
     $('hb-ping').value = r.data.pingNode || '';
     $('hb-serial').checked = !!r.data.serial;
@@ -95,9 +98,11 @@
       initdead: $('hb-initdead').value.trim(), pingNode: $('hb-ping').value.trim() === '' ? null : $('hb-ping').value.trim(), serial: $('hb-serial').checked };
     $('ha-msg').textContent = 'Applying the heartbeat settings…';
     const r = await api('POST', '/api/ha/settings', body);
+    // The form shows what ha.cf says now (after a refusal too), before the outcome is said.
+    hbForm.dirty = false;
+    await loadHeartbeat();
     $('ha-msg').textContent = r.status === 200 ? (r.data.changed ? 'Heartbeat settings applied: ' + (r.data.steps || []).join('; ') + '.' : 'Nothing to change.')
       : 'Heartbeat settings refused: ' + (r.data.message || r.status);
-    void loadHeartbeat();
   }
 
   const pending = { request: null };
@@ -244,6 +249,7 @@
     $('pair-cancel').addEventListener('click', () => { pending.request = null; $('pair-confirm').hidden = true; });
     $('btn-unpair').addEventListener('click', () => void unpair());
     $('hb-form').addEventListener('submit', (ev) => { ev.preventDefault(); void applyHeartbeat(); });
+    $('hb-form').addEventListener('input', () => { hbForm.dirty = true; });
     $('sync-save-local').addEventListener('click', () => void save(false));
     $('sync-save-remote').addEventListener('click', () => void save(true));
     $('logout').addEventListener('click', async () => {
