@@ -1,5 +1,5 @@
 /** Small, synchronous-or-async command helpers for the simulation kit and tests. */
-import { execFile, execFileSync, spawnSync, type ExecFileSyncOptions } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync, type ExecFileSyncOptions } from 'node:child_process';
 import { AppError } from '../../services/runtime/errors';
 
 export interface RunResult {
@@ -69,4 +69,29 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
  */
 export function runServiceOffline(mainJs: string, args: string[]): ReturnType<typeof spawnSync> & { stdout: string; stderr: string } {
   return spawnSync(process.execPath, [mainJs, ...args], { encoding: 'utf8', env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent' }, timeout: 20_000 });
+}
+
+/** What a command run in a namespace did. */
+export interface NsResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `argv` in network namespace `ns` (ip netns exec), `input` on its stdin, killed after `timeoutMs`; never throws. */
+export function runInNamespace(ns: string, argv: string[], env: NodeJS.ProcessEnv, input?: string | Buffer, timeoutMs = 60_000): Promise<NsResult> {
+  return new Promise((resolve) => {
+    const child = spawn('ip', ['netns', 'exec', ns, ...argv], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+  });
 }

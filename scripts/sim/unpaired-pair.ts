@@ -6,7 +6,6 @@
  * csyncd when paird asks (StartUnit). Nothing is paired: no ha.cf, no
  * csyncd.cfg, no csyncd keys.
  */
-import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -14,7 +13,7 @@ import { repoRoot } from '../../services/runtime/cli';
 import { SimPair, type SimProcess, type SimUnit } from './pair';
 import { HbdUnit } from './hbd-unit';
 import { startUnitSystemd, type UnitSystemd } from './unit-systemd';
-import { run, waitFor } from './exec';
+import { run, runInNamespace, waitFor, type NsResult } from './exec';
 import { CsyncPair, defaultRegistry } from '../../services/csyncd/testing/csync-pair';
 import { spawnStatusd, writeStatusdConf, type StatusdFiles } from '../../services/statusd/testing/unit-statusd';
 import { spawnPaird } from './paird-unit';
@@ -90,22 +89,9 @@ export class UnpairedPair {
   }
 
   /** hactl in unit k's namespace, on its bus; never throws. */
-  hactl(k: 0 | 1, args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  hactl(k: 0 | 1, args: string[], input = ''): Promise<NsResult> {
     const u = this.units[k].unit;
-    return new Promise((resolve) => {
-      const child = spawn('ip', ['netns', 'exec', u.ns, process.execPath, HACTL_MAIN(), ...args], { env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: u.busAddress } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(input);
-    });
+    return runInNamespace(u.ns, [process.execPath, HACTL_MAIN(), ...args], { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: u.busAddress }, input, 180_000);
   }
 
   logs(): string {

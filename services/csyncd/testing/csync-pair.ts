@@ -6,12 +6,11 @@
  * so both units sync the same absolute paths, as two appliances do, while
  * the test reads them from outside. Used by *.itest.ts and bench/csync.ts.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SimPair, type SimProcess, type SimUnit } from '../../../scripts/sim/pair';
-import { waitFor } from '../../../scripts/sim/exec';
+import { runInNamespace as runIn, waitFor } from '../../../scripts/sim/exec';
 import { repoRoot } from '../../runtime/cli';
 import { callMember, connectSystemBus, getServiceProxy, type MessageBus } from '../../runtime/dbus';
 import type { StatusView } from '../status-view';
@@ -228,23 +227,6 @@ function writeUnit(u: SimUnit, peer: SimUnit, node: number, opts: PairOptions): 
   writeFileSync(path.join(p.etc, 'haproxy.cfg'), HAPROXY_CFG(`unit${node}`));
   writeFileSync(path.join(p.configDir, 'services.conf'), (opts.registry ?? defaultRegistry)(u, p));
   return p;
-}
-
-function runIn(ns: string, argv: string[], env: NodeJS.ProcessEnv, input?: string | Buffer): Promise<CtlResult> {
-  return new Promise((resolve) => {
-    const child = spawn('ip', ['netns', 'exec', ns, ...argv], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-  });
 }
 
 export function sha256File(p: string): string {
